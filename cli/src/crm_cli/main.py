@@ -1,0 +1,135 @@
+"""`crm`: the one entry point operators use (architecture.md, command line)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from servicekit.settings import SERVICES, common_settings
+
+NO_BROKER = (
+    "crm: cannot reach RabbitMQ at {url}; start one with `rabbitmq-server -detached` "
+    "(Debian package rabbitmq-server) or `docker compose up -d rabbitmq`, or point CRM_BROKER_URL at yours."
+)
+
+
+def broker_reachable(url: str) -> bool:
+    import aio_pika
+
+    async def probe() -> None:
+        connection = await aio_pika.connect(url, timeout=5)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception:
+        return False
+    return True
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from crm_cli.services import known, migrations_dir
+    from servicekit.migrations import upgrade
+    from servicekit.settings import service_settings
+
+    for name in known(args.services):
+        upgrade(migrations_dir(name), service_settings(name).database_url)
+        print(f"crm: {name} database is at the latest migration", flush=True)
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from crm_cli.up import run_services
+
+    url = common_settings().broker_url
+    if not broker_reachable(url):
+        print(NO_BROKER.format(url=_hide_password(url)), file=sys.stderr)
+        return 2
+    cmd_migrate(args)
+    return run_services(args.services)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from crm_cli.services import app_path
+    from servicekit.logs import configure_logging
+    from servicekit.settings import service_settings
+
+    settings = service_settings(args.service)
+    configure_logging(args.service, common_settings().log_level)
+    uvicorn.run(app_path(args.service), host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=15)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from servicekit.auth import mint_token
+
+    print(mint_token(args.sub, args.role, team=args.team, ttl_seconds=args.ttl))
+    return 0
+
+
+def cmd_dlq(args: argparse.Namespace) -> int:
+    from crm_cli import dlq
+
+    url = common_settings().broker_url
+    if args.dlq_command == "list":
+        dlq.run_list(url, args.service, args.limit)
+    else:
+        dlq.run_replay(url, args.service, args.limit, args.message_id)
+    return 0
+
+
+def _hide_password(url: str) -> str:
+    from yarl import URL
+
+    return str(URL(url).with_password("***")) if URL(url).password else url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crm", description="Run and operate the CRM services.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="migrate, then run every service until Ctrl-C")
+    up.add_argument("services", nargs="*", help=f"subset of: {', '.join(SERVICES)}")
+    up.set_defaults(func=cmd_up)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("services", nargs="*", help=f"subset of: {', '.join(SERVICES)}")
+    migrate.set_defaults(func=cmd_migrate)
+
+    serve = commands.add_parser("serve", help="run one service in the foreground")
+    serve.add_argument("service", choices=SERVICES)
+    serve.set_defaults(func=cmd_serve)
+
+    token = commands.add_parser("token", help="print a staff token for local use")
+    token.add_argument("--sub", required=True, help="staff subject, e.g. alice")
+    token.add_argument("--role", action="append", required=True, help="role (repeatable), e.g. agent, manager")
+    token.add_argument("--team", default=None)
+    token.add_argument("--ttl", type=int, default=None, help="seconds (default CRM_JWT_TTL_SECONDS)")
+    token.set_defaults(func=cmd_token)
+
+    dlq = commands.add_parser("dlq", help="dead letters")
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+    for name, text in (("list", "show dead letters"), ("replay", "send dead letters back to their queue")):
+        sub = dlq_commands.add_parser(name, help=text)
+        sub.add_argument("--service", default=None, help="only this service's <service>.dlq")
+        sub.add_argument("--limit", type=int, default=100)
+        if name == "replay":
+            sub.add_argument("--message-id", default=None, help="only the dead letter with this message id")
+    dlq.set_defaults(func=cmd_dlq)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ValueError as exc:  # e.g. an unknown role given to `crm token`
+        print(f"crm: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Events the customer service publishes (R-01 .. R-09)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from contracts.envelope import Event
+
+
+class CustomerType(StrEnum):
+    """R-02: 战略客户 / 普通客户 / 潜在客户."""
+
+    strategic = "strategic"
+    normal = "normal"
+    potential = "potential"
+
+
+class CooperationStage(StrEnum):
+    """R-02: 接洽期 / 合作期 / 稳定期."""
+
+    contact = "contact"
+    cooperation = "cooperation"
+    stable = "stable"
+
+
+class ValueTier(StrEnum):
+    high = "high"
+    mid = "mid"
+    low = "low"
+
+
+class ServiceLevel(StrEnum):
+    vip = "vip"
+    normal = "normal"
+
+
+class CustomerRegisteredV1(Event):
+    """A new customer record exists. Carries no personal contact data (R-09)."""
+
+    event_type: ClassVar[str] = "customer.registered.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    number: str = Field(description="Human-readable customer number, e.g. KH-2026-000123")
+    name: str = Field(description="Company name")
+    industry: str | None = None
+    source: str | None = None
+    customer_type: CustomerType
+    stage: CooperationStage
+    tier: ValueTier
+    service_level: ServiceLevel
+    owner: str | None = Field(default=None, description="Staff subject of the account owner (R-08)")
+    team: str | None = None
+    time_zone: str | None = None
+    language: str | None = None
+    registered_at: datetime
+
+
+class CustomerUpdatedV1(Event):
+    """Profile fields changed; `changed` names them, `profile` holds their new values."""
+
+    event_type: ClassVar[str] = "customer.updated.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    changed: list[str]
+    profile: dict[str, str | int | None]
+
+
+class CustomerClassifiedV1(Event):
+    """Type, stage, tier or service level changed (R-02, R-03), with the reason."""
+
+    event_type: ClassVar[str] = "customer.classified.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    customer_type: CustomerType
+    stage: CooperationStage
+    tier: ValueTier
+    service_level: ServiceLevel
+    previous: dict[str, str]
+    reason: str
+
+
+class CustomerOwnerAssignedV1(Event):
+    """R-08: one owner per customer."""
+
+    event_type: ClassVar[str] = "customer.owner_assigned.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    owner: str | None
+    team: str | None
+    previous_owner: str | None
+    reason: str
+
+
+class CustomerMergedV1(Event):
+    """`merged_id` was folded into `survivor_id`; consumers re-point their records."""
+
+    event_type: ClassVar[str] = "customer.merged.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    survivor_id: str
+    merged_id: str
+
+
+class CustomerErasedV1(Event):
+    """R-09/R-42: personal data erased; every service removes identities, keeps statistics."""
+
+    event_type: ClassVar[str] = "customer.erased.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    erased_at: datetime

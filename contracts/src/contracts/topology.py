@@ -1,0 +1,51 @@
+"""Names on the broker: one topic exchange, `<service>.<purpose>` quorum queues, `<service>.dlq`.
+
+Every service declares the whole topology at start-up (not only its own queues),
+so an event published before its consumer has ever started is still routed and
+kept, never dropped as unroutable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXCHANGE = "crm.events"
+DEFAULT_DELIVERY_LIMIT = 5
+
+
+def queue_name(service: str, purpose: str) -> str:
+    return f"{service}.{purpose}"
+
+
+def dead_letter_queue(service: str) -> str:
+    return f"{service}.dlq"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A consuming service's queue and the event types bound to it."""
+
+    service: str
+    purpose: str
+    event_types: tuple[str, ...]
+
+    @property
+    def queue(self) -> str:
+        return queue_name(self.service, self.purpose)
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return dead_letter_queue(self.service)
+
+
+# Who consumes what. A new consumer adds its line here, so every producer routes to it.
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription("engagement", "customer-events", ("customer.registered.v1",)),
+)
+
+
+def subscription(service: str, purpose: str) -> Subscription:
+    for sub in SUBSCRIPTIONS:
+        if sub.service == service and sub.purpose == purpose:
+            return sub
+    raise KeyError(f"no subscription {service}.{purpose} in contracts.topology")

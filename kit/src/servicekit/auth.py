@@ -1,0 +1,128 @@
+"""Staff tokens: a signed, short-lived JWT (HS256 pinned, audience, issuer, expiry) -> a typed Principal.
+
+The gateway issues tokens; `crm token` mints one for local use. Every service
+verifies them itself and checks roles with the dependencies below.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+
+from servicekit.errors import ApiError
+from servicekit.settings import CommonSettings, common_settings
+
+ALGORITHM = "HS256"
+
+
+class Role(StrEnum):
+    """Roles from domain.md (部门职责)."""
+
+    agent = "agent"  # customer-service staff
+    complaint_handler = "complaint_handler"
+    order_handler = "order_handler"
+    sales = "sales"  # account owners
+    supervisor = "supervisor"
+    manager = "manager"
+    marketing = "marketing"
+    rnd = "rnd"
+    vice_president = "vice_president"
+    auditor = "auditor"
+    admin = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    roles: frozenset[Role]
+    team: str | None = None
+
+    def has_any(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+def mint_token(
+    subject: str,
+    roles: list[str] | tuple[str, ...],
+    *,
+    team: str | None = None,
+    ttl_seconds: int | None = None,
+    settings: CommonSettings | None = None,
+) -> str:
+    settings = settings or common_settings()
+    now = int(time.time())
+    claims = {
+        "sub": subject,
+        "roles": [Role(role).value for role in roles],
+        "team": team,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + (ttl_seconds or settings.jwt_ttl_seconds),
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+
+
+def _unauthenticated(message: str) -> ApiError:
+    return ApiError(401, "unauthenticated", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def verify_token(token: str, settings: CommonSettings | None = None) -> Principal:
+    settings = settings or common_settings()
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+            leeway=5,
+        )
+    except jwt.ExpiredSignatureError:
+        raise _unauthenticated("token expired") from None
+    except jwt.InvalidTokenError as exc:
+        raise _unauthenticated(f"invalid token: {exc}") from None
+    try:
+        roles = frozenset(Role(role) for role in claims.get("roles") or [])
+    except ValueError as exc:
+        raise _unauthenticated(f"invalid token: {exc}") from None
+    team = claims.get("team")
+    return Principal(subject=str(claims["sub"]), roles=roles, team=str(team) if team else None)
+
+
+async def current_principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthenticated("a staff bearer token is required")
+    return verify_token(token.strip())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: Role) -> Depends:
+    """Dependency: the caller holds at least one of `roles` (admin always passes)."""
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any(*roles, Role.admin):
+            raise ApiError(403, "forbidden", f"requires one of the roles: {', '.join(sorted(roles))}")
+        return principal
+
+    return Depends(check)
+
+# roles that work every account, not only their team's (R-09: authorised roles)
+ALL_ACCOUNTS = (Role.supervisor, Role.manager, Role.vice_president, Role.auditor, Role.admin)
+
+
+def sees_account(principal: Principal, *, owner: str | None, team: str | None) -> bool:
+    """R-09 object-level access: all-account roles, the owner, the owning team; unassigned records are open."""
+    if principal.has_any(*ALL_ACCOUNTS) or owner == principal.subject:
+        return True
+    return team is None or team == principal.team

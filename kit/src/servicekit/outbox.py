@@ -1,0 +1,259 @@
+"""Transactional outbox (architecture.md, reliability rule 2) and the relay that publishes it.
+
+`record_event` writes the envelope in the caller's transaction. The relay, woken
+right after that commit (slow poll as fallback), publishes with publisher
+confirms, mandatory routing and persistent delivery, message_id = event id, and
+marks a row published only once the broker has confirmed it. Rows that fail are
+retried with exponential backoff; on PostgreSQL several replicas claim rows with
+FOR UPDATE SKIP LOCKED so no row is published by two relays at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aio_pika
+import aiormq
+from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from contracts import Envelope, Event
+from contracts.topology import EXCHANGE
+from servicekit import metrics
+from servicekit.db import Database, utcnow
+from servicekit.logs import correlation_id
+
+log = logging.getLogger("servicekit.outbox")
+
+_PENDING = "outbox_pending"
+
+
+@dataclass(frozen=True)
+class Outbox:
+    producer: str
+    table: Table
+
+
+async def record_event(
+    session: AsyncSession, event: Event, *, aggregate_id: str, aggregate_version: int
+) -> Envelope:
+    """Add `event` to the outbox in the session's transaction; it is published after commit."""
+    outbox: Outbox = session.info["outbox"]
+    envelope = Envelope.wrap(
+        event,
+        producer=outbox.producer,
+        aggregate_id=aggregate_id,
+        aggregate_version=aggregate_version,
+        correlation_id=correlation_id.get(),
+    )
+    await session.execute(
+        insert(outbox.table).values(
+            event_id=str(envelope.id),
+            event_type=envelope.type,
+            aggregate_id=aggregate_id,
+            envelope=envelope.model_dump_json(),
+            created_at=envelope.occurred_at,
+        )
+    )
+    session.info[_PENDING] = True
+    return envelope
+
+
+def _retry_delay(attempts: int) -> float:
+    # full jitter, capped: a row the broker keeps refusing does not block the others
+    return random.uniform(0, min(60.0, 0.5 * 2**attempts))
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        *,
+        broker_url: str,
+        batch_size: int = 200,
+        poll_seconds: float = 2.0,
+        publish_timeout: float = 10.0,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.table = outbox.table
+        self.broker_url = broker_url
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.publish_timeout = publish_timeout
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._connection: aio_pika.abc.AbstractConnection | None = None
+        self._exchange: aio_pika.abc.AbstractExchange | None = None
+        self._last_gauges = 0.0
+        db.on_commit(self._after_commit)
+
+    # -- waking ---------------------------------------------------------------
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(_PENDING, False):
+            self._wake.set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- lifecycle ------------------------------------------------------------
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=f"{self.outbox.producer}-outbox-relay")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task:
+            await self._task
+        await self._disconnect()
+
+    async def run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                published = await self.publish_pending()
+                failures = 0
+            except Exception as exc:  # broker or database down: back off, keep every row
+                failures += 1
+                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                log.warning("outbox relay cannot publish, retrying", extra={"error": repr(exc), "retry_in_s": delay})
+                await self._disconnect()
+                await self._sleep(delay)
+                continue
+            if published < self.batch_size:
+                await self._sleep(self.poll_seconds)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    # -- publishing -----------------------------------------------------------
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of due rows; return how many rows were claimed."""
+        t = self.table
+        now = utcnow()
+        async with self.db.session() as session:
+            claim = (
+                select(t.c.seq, t.c.event_id, t.c.event_type, t.c.envelope, t.c.attempts)
+                .where(t.c.published_at.is_(None), or_(t.c.next_attempt_at.is_(None), t.c.next_attempt_at <= now))
+                .order_by(t.c.seq)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            )
+            rows = (await session.execute(claim)).all()
+            if rows:
+                exchange = await self._ensure_exchange()
+                outcomes = await asyncio.gather(*(self._publish(exchange, row) for row in rows), return_exceptions=True)
+                await self._record_outcomes(session, rows, outcomes)
+            await self._update_gauges(session)
+        return len(rows)
+
+    async def _publish(self, exchange: aio_pika.abc.AbstractExchange, row: Any) -> bool:
+        """True when routed to at least one queue, False when the broker returned it unroutable."""
+        envelope = Envelope.model_validate_json(row.envelope)
+        message = aio_pika.Message(
+            body=row.envelope.encode(),
+            message_id=row.event_id,
+            type=row.event_type,
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            correlation_id=envelope.correlation_id,
+            app_id=envelope.producer,
+            timestamp=envelope.occurred_at,
+        )
+        result = await exchange.publish(message, routing_key=row.event_type, mandatory=True, timeout=self.publish_timeout)
+        # a mandatory message nobody is bound to comes back as the returned message, not a Basic.Ack
+        return isinstance(result, aiormq.spec.Basic.Ack)
+
+    async def _record_outcomes(self, session: AsyncSession, rows: list[Any], outcomes: list[Any]) -> None:
+        t = self.table
+        now = utcnow()
+        routed = [row.seq for row, ok in zip(rows, outcomes, strict=True) if ok is True]
+        unroutable = [row.seq for row, ok in zip(rows, outcomes, strict=True) if ok is False]
+        if routed:
+            await session.execute(update(t).where(t.c.seq.in_(routed)).values(published_at=now))
+        if unroutable:
+            # confirmed by the broker, but no queue is bound: counted and kept visible, not retried
+            await session.execute(update(t).where(t.c.seq.in_(unroutable)).values(published_at=now, unroutable=True))
+            log.warning("outbox events had no queue bound", extra={"count": len(unroutable)})
+        failed = [(row, exc) for row, exc in zip(rows, outcomes, strict=True) if isinstance(exc, BaseException)]
+        for row, exc in failed:
+            await session.execute(
+                update(t)
+                .where(t.c.seq == row.seq)
+                .values(
+                    attempts=row.attempts + 1,
+                    next_attempt_at=now + timedelta(seconds=_retry_delay(row.attempts + 1)),
+                    last_error=repr(exc)[:500],
+                )
+            )
+        producer = self.outbox.producer
+        metrics.OUTBOX_PUBLISHED.labels(producer, "routed").inc(len(routed))
+        metrics.OUTBOX_PUBLISHED.labels(producer, "unroutable").inc(len(unroutable))
+        if failed:
+            metrics.OUTBOX_PUBLISH_FAILURES.labels(producer).inc(len(failed))
+            log.warning("outbox events not confirmed, will retry", extra={"count": len(failed), "error": repr(failed[0][1])})
+            if any(_is_connection_error(exc) for _, exc in failed):
+                await self._disconnect()
+
+    async def _update_gauges(self, session: AsyncSession) -> None:
+        # at most once a second: a cheap count over the partial index of unpublished rows
+        loop_now = asyncio.get_running_loop().time()
+        if loop_now - self._last_gauges < 1.0:
+            return
+        self._last_gauges = loop_now
+        t = self.table
+        count, oldest = (
+            await session.execute(select(func.count(), func.min(t.c.created_at)).where(t.c.published_at.is_(None)))
+        ).one()
+        metrics.OUTBOX_BACKLOG.labels(self.outbox.producer).set(count)
+        if oldest is not None and oldest.tzinfo is None:  # func.min bypasses the column type on SQLite
+            oldest = _parse_sqlite_time(oldest)
+        age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+        metrics.OUTBOX_OLDEST_AGE.labels(self.outbox.producer).set(max(age, 0.0))
+
+    # -- connection -----------------------------------------------------------
+
+    async def _ensure_exchange(self) -> aio_pika.abc.AbstractExchange:
+        if self._exchange is None or self._connection is None or self._connection.is_closed:
+            await self._disconnect()
+            self._connection = await aio_pika.connect(self.broker_url, timeout=self.publish_timeout)
+            channel = await self._connection.channel(publisher_confirms=True, on_return_raises=False)
+            self._exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        return self._exchange
+
+    async def _disconnect(self) -> None:
+        connection, self._connection, self._exchange = self._connection, None, None
+        if connection is not None and not connection.is_closed:
+            try:
+                await asyncio.wait_for(connection.close(), timeout=5)
+            except Exception:  # already broken; nothing to release
+                pass
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    return isinstance(
+        exc, (aiormq.exceptions.AMQPConnectionError, aiormq.exceptions.ChannelInvalidStateError, ConnectionError, TimeoutError)
+    )
+
+
+def _parse_sqlite_time(value: Any) -> Any:
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)

@@ -1,0 +1,155 @@
+"""Bootstrap: wires one service's settings, database, outbox relay, broker, HTTP app and health.
+
+A service's app.py is a few lines:
+
+    service = ServiceRuntime("engagement", metadata=Base.metadata, tables=kit)
+    service.include_router(api.router)
+    service.consume("customer-events", consumers.on_customer_event)
+    app = service.app
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.broker import EventHandler, create_broker, declare_topology, register_consumer
+from servicekit.db import Database
+from servicekit.errors import install_error_handlers
+from servicekit.http import RequestContextMiddleware
+from servicekit.logs import configure_logging
+from servicekit.outbox import Outbox, OutboxRelay
+from servicekit.settings import common_settings, service_settings
+from servicekit.startup import wait_until_up
+from servicekit.tables import KitTables
+
+log = logging.getLogger("servicekit.runtime")
+
+
+class ServiceRuntime:
+    def __init__(self, name: str, *, metadata: MetaData, tables: KitTables, description: str = "") -> None:
+        self.name = name
+        self.common = common_settings()
+        self.settings = service_settings(name)
+        self.metadata = metadata
+        self.tables = tables
+        self.db = Database(self.settings.database_url, service=name)
+        self.outbox = Outbox(producer=name, table=tables.outbox)
+        self.db.session_info.update(outbox=self.outbox, kit_tables=tables)
+        self.relay = OutboxRelay(
+            self.db,
+            self.outbox,
+            broker_url=self.common.broker_url,
+            batch_size=self.common.outbox_batch_size,
+            poll_seconds=self.common.outbox_poll_seconds,
+            publish_timeout=self.common.publish_timeout_seconds,
+        )
+        self.broker = create_broker(self.common.broker_url, prefetch=self.common.prefetch)
+        self.broker_started = False
+        self._broker_task: asyncio.Task[None] | None = None
+        self.app = FastAPI(title=f"crm {name} service", description=description, lifespan=self._lifespan)
+        self.app.state.service = self
+        self.app.add_middleware(RequestContextMiddleware, service=name)
+        install_error_handlers(self.app)
+        self.app.include_router(self._health_router())
+
+    # -- wiring -----------------------------------------------------------------
+
+    def include_router(self, router: APIRouter) -> None:
+        self.app.include_router(router)
+
+    def consume(self, purpose: str, handler: EventHandler) -> None:
+        register_consumer(
+            self.broker,
+            self.db,
+            service=self.name,
+            purpose=purpose,
+            handler=handler,
+            delivery_limit=self.common.delivery_limit,
+            retry_backoff=self.common.retry_backoff_seconds,
+        )
+
+    # -- lifecycle --------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        configure_logging(self.name, self.common.log_level)
+        await wait_until_up("database", self.db.ping, seconds=self.common.startup_wait_seconds)
+        self.relay.start()
+        # the API serves even while the broker is away; events wait in the outbox
+        self._broker_task = asyncio.create_task(self._connect_broker(), name=f"{self.name}-broker")
+        log.info("service started", extra={"port": self.settings.port})
+        try:
+            yield
+        finally:
+            self._broker_task.cancel()
+            await asyncio.gather(self._broker_task, return_exceptions=True)
+            if self.broker_started:
+                await self.broker.stop()  # waits up to graceful_timeout for handlers in flight
+            await self.relay.stop()
+            await self.db.dispose()
+            log.info("service stopped")
+
+    async def _connect_broker(self) -> None:
+        async def connect() -> None:
+            await declare_topology(self.common.broker_url, self.common.delivery_limit)
+            await self.broker.start()
+
+        await wait_until_up("broker", connect, seconds=float("inf"))
+        self.broker_started = True
+
+    # -- health -----------------------------------------------------------------
+
+    def _health_router(self) -> APIRouter:
+        router = APIRouter(tags=["health"])
+
+        @router.get("/healthz")
+        async def healthz() -> dict[str, str]:
+            return {"status": "ok", "service": self.name}
+
+        @router.get("/readyz")
+        async def readyz() -> JSONResponse:
+            checks = {"database": await self._check_database(), "broker": await self._check_broker()}
+            ready = all(value == "ok" for value in checks.values())
+            return JSONResponse({"ready": ready, "service": self.name, "checks": checks}, status_code=200 if ready else 503)
+
+        @router.get("/metrics")
+        async def metrics() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+        return router
+
+    async def _check_database(self) -> str:
+        try:
+            await asyncio.wait_for(self.db.ping(), timeout=2)
+        except Exception as exc:
+            return f"unreachable: {type(exc).__name__}"
+        return "ok"
+
+    async def _check_broker(self) -> str:
+        if not self.broker_started:
+            return "unreachable: not connected"
+        return "ok" if await self.broker.ping(timeout=2) else "unreachable"
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    service: ServiceRuntime = request.app.state.service
+    async with service.db.session() as session:
+        yield session
+
+
+# one session per request; scope="function" commits before the response is sent, so a 2xx means saved
+DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+def service_of(request: Request) -> Any:
+    return request.app.state.service

@@ -1,0 +1,74 @@
+"""Settings from `CRM_` environment variables: shared ones, and per-service ones under `CRM_<SERVICE>_`."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# architecture.md: default ports
+DEFAULT_PORTS = {
+    "gateway": 8000,
+    "customer": 8001,
+    "engagement": 8002,
+    "complaints": 8003,
+    "surveys": 8004,
+    "notifier": 8005,
+}
+SERVICES = ("customer", "engagement", "complaints", "surveys", "notifier")
+
+DEV_JWT_SECRET = "crm-local-development-secret-change-me-in-production"
+
+
+class CommonSettings(BaseSettings):
+    """Settings every service shares."""
+
+    model_config = SettingsConfigDict(env_prefix="CRM_", extra="ignore")
+
+    broker_url: str = "amqp://guest:guest@localhost:5672/"
+    var_dir: Path = Path("var")
+    log_level: str = "INFO"
+    # staff tokens (auth.py): HS256 with a shared secret, audience and issuer pinned
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_issuer: str = "crm-gateway"
+    jwt_audience: str = "crm-services"
+    jwt_ttl_seconds: int = 900
+    # messaging
+    delivery_limit: int = Field(default=5, ge=1, description="deliveries before a message is dead-lettered")
+    prefetch: int = Field(default=32, ge=1)
+    retry_backoff_seconds: float = Field(default=0.5, ge=0)
+    outbox_poll_seconds: float = Field(default=2.0, gt=0, description="fallback poll when no commit woke the relay")
+    outbox_batch_size: int = Field(default=200, ge=1)
+    publish_timeout_seconds: float = Field(default=10.0, gt=0)
+    startup_wait_seconds: float = Field(default=30.0, ge=0, description="how long to wait for broker/DB at start-up")
+
+
+class ServiceSettings(BaseSettings):
+    """One service's own settings: `CRM_<SERVICE>_DATABASE_URL`, `_HOST`, `_PORT`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    name: str
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)
+
+    @model_validator(mode="after")
+    def _service_defaults(self) -> ServiceSettings:
+        if not self.database_url:
+            path = (common_settings().var_dir / f"{self.name}.db").as_posix()
+            self.database_url = f"sqlite+aiosqlite:///{path}"
+        if not self.port:
+            self.port = DEFAULT_PORTS[self.name]
+        return self
+
+
+@cache
+def common_settings() -> CommonSettings:
+    return CommonSettings()
+
+
+def service_settings(name: str) -> ServiceSettings:
+    return ServiceSettings(_env_prefix=f"CRM_{name.upper()}_", name=name)

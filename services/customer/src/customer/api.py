@@ -1,0 +1,52 @@
+"""Thin HTTP routes -> service. Every route needs a staff token; writes need a working role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from contracts.events.customer import CooperationStage, CustomerType, ValueTier
+from customer import service
+from customer.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
+from servicekit.runtime import DbSession
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+
+Writer = Annotated[Principal, require_roles(Role.agent, Role.sales, Role.supervisor, Role.manager)]
+
+
+@router.post("", status_code=201, response_model=CustomerRead)
+async def create_customer(body: CustomerCreate, session: DbSession, principal: Writer) -> object:
+    return await service.create(session, principal, body)
+
+
+@router.get("", response_model=CustomerPage)
+async def list_customers(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+    owner: str | None = None,
+    customer_type: CustomerType | None = None,
+    stage: CooperationStage | None = None,
+    tier: ValueTier | None = None,
+) -> object:
+    filters = {
+        key: value.value if hasattr(value, "value") else value
+        for key, value in {"owner": owner, "customer_type": customer_type, "stage": stage, "tier": tier}.items()
+        if value is not None
+    }
+    items, next_cursor = await service.get_all(session, principal, limit=limit, cursor=cursor, filters=filters)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/{customer_id}", response_model=CustomerRead)
+async def get_customer(customer_id: str, session: DbSession, principal: CurrentPrincipal) -> object:
+    return await service.get(session, principal, customer_id)
+
+
+@router.patch("/{customer_id}", response_model=CustomerRead)
+async def update_customer(customer_id: str, body: CustomerUpdate, session: DbSession, principal: Writer) -> object:
+    return await service.update(session, principal, customer_id, body)

@@ -1,0 +1,11 @@
+"""The customer service's FastAPI app: `uvicorn customer.app:app` or `crm serve customer`."""
+
+from __future__ import annotations
+
+from customer import api
+from customer.models import Base, kit
+from servicekit.runtime import ServiceRuntime
+
+service = ServiceRuntime("customer", metadata=Base.metadata, tables=kit, description="Customer records (R-01 .. R-09)")
+service.include_router(api.router)
+app = service.app

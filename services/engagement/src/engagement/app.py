@@ -1,0 +1,12 @@
+"""The engagement service's FastAPI app: `uvicorn engagement.app:app` or `crm serve engagement`."""
+
+from __future__ import annotations
+
+from engagement import api, consumers
+from engagement.models import Base, kit
+from servicekit.runtime import ServiceRuntime
+
+service = ServiceRuntime("engagement", metadata=Base.metadata, tables=kit, description="Follow-ups and cadence (R-10 .. R-19)")
+service.include_router(api.router)
+service.consume("customer-events", consumers.on_customer_event)
+app = service.app

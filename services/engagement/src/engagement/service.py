@@ -1,0 +1,48 @@
+"""Engagement use cases. Never commits (the request or message boundary does)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.customer import CustomerRegisteredV1
+from engagement import rules
+from engagement.models import FollowUp
+from servicekit.auth import ALL_ACCOUNTS, Principal
+from servicekit.db import utcnow
+from servicekit.numbering import next_number
+from engagement.settings import engagement_settings
+
+NUMBER_PREFIX = "GJ"  # 跟进 follow-up numbers
+
+
+async def plan_onboarding_call(session: AsyncSession, event: CustomerRegisteredV1, source_event_id: str) -> FollowUp:
+    planned = rules.onboarding_call(event.registered_at, within_days=engagement_settings().onboarding_call_days)
+    followup = FollowUp(
+        id=str(uuid.uuid4()),
+        number=await next_number(session, NUMBER_PREFIX),
+        customer_id=event.customer_id,
+        kind=planned.kind,
+        channel=planned.channel,
+        purpose=planned.purpose,
+        owner=event.owner,
+        team=event.team,
+        due_at=planned.due_at,
+        status="planned",
+        rule=planned.rule,
+        source_event_id=source_event_id,
+        created_at=utcnow(),
+    )
+    session.add(followup)
+    return followup
+
+
+async def get_all(session: AsyncSession, principal: Principal, *, customer_id: str | None, limit: int) -> list[FollowUp]:
+    query = select(FollowUp).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
+    if customer_id:
+        query = query.where(FollowUp.customer_id == customer_id)
+    if not principal.has_any(*ALL_ACCOUNTS):  # R-09: only the accounts the caller works
+        query = query.where(or_(FollowUp.owner == principal.subject, FollowUp.team.is_(None), FollowUp.team == principal.team))
+    return list((await session.scalars(query)).all())
