@@ -51,7 +51,8 @@ def test_every_event_type_has_a_channel_message_and_send_operation():
         }
         message = document["components"]["messages"][event_type]
         assert message["payload"]["properties"]["type"]["const"] == event_type
-        assert _resolve(document, message["payload"]["properties"]["data"]["$ref"])["title"] == EVENT_TYPES[event_type].__name__
+        data_schema = _resolve(document, message["payload"]["properties"]["data"]["$ref"])
+        assert data_schema["title"] == EVENT_TYPES[event_type].__name__
         assert message["correlationId"] == {"$ref": "#/components/correlationIds/envelope"}
         assert document["operations"][f"publish.{event_type}"]["action"] == "send"
     location = document["components"]["correlationIds"]["envelope"]["location"]

@@ -6,7 +6,14 @@ from typing import Any, ClassVar
 from pydantic import create_model
 
 from contracts.compat import (
-    breaking_changes, compare, describe_fields, load_published, main, render, snapshot, write_missing,
+    breaking_changes,
+    compare,
+    describe_fields,
+    load_published,
+    main,
+    render,
+    snapshot,
+    write_missing,
 )
 from contracts.envelope import Event
 from contracts.registry import EVENT_TYPES

@@ -58,4 +58,4 @@ def test_registry_event_types_are_versioned_and_named_after_their_aggregate():
         match = EVENT_TYPE.match(event_type)
         assert match, f"{event_type!r} must look like <aggregate>.<name>.v<N>"
         assert model.event_type == event_type
-        assert match["aggregate"] == model.aggregate, f"{event_type!r} must start with its aggregate {model.aggregate!r}"
+        assert match["aggregate"] == model.aggregate, f"{event_type!r} must start with {model.aggregate!r}"

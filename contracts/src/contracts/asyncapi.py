@@ -155,7 +155,9 @@ def build_document() -> dict[str, Any]:
                 "host": "localhost:5672",
                 "protocol": "amqp",
                 "protocolVersion": "0.9.1",
-                "description": "RabbitMQ; local default `amqp://guest:guest@localhost:5672/`, a 3-node cluster in production.",
+                "description": (
+                    "RabbitMQ; local default `amqp://guest:guest@localhost:5672/`, a 3-node cluster in production."
+                ),
             }
         },
         "channels": channels,
@@ -187,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.path.read_text(encoding="utf-8") if args.path.exists() else None
         if current != text:
-            print(f"{args.path} is out of date with the event models: run `python -m contracts.asyncapi` and commit it.", file=sys.stderr)
+            print(f"{args.path} is out of date with the event models:", file=sys.stderr)
+            print("run `python -m contracts.asyncapi` and commit it.", file=sys.stderr)
             return 1
         print(f"{args.path} is up to date.")
         return 0

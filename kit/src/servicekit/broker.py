@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
-from contracts.topology import EXCHANGE, SUBSCRIPTIONS, Subscription, dead_letter_queue, subscription
+from contracts.topology import EXCHANGE, SUBSCRIPTIONS, Subscription, dead_letter_queue
 from servicekit import inbox, metrics
 from servicekit.db import Database
 from servicekit.logs import correlation_id, new_correlation_id
@@ -157,14 +157,12 @@ class EventConsumer:
 def register_consumer(
     broker: RabbitBroker,
     db: Database,
-    *,
-    service: str,
-    purpose: str,
+    sub: Subscription,
     handler: EventHandler,
+    *,
     delivery_limit: int,
     retry_backoff: float,
 ) -> EventConsumer:
-    sub = subscription(service, purpose)
     consumer = EventConsumer(db, sub, handler, delivery_limit=delivery_limit, retry_backoff=retry_backoff)
     # the queue is declared with its arguments by declare_topology; here we only attach to it
     queue = RabbitQueue(sub.queue, queue_type=QueueType.QUORUM, declare=False)

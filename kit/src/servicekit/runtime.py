@@ -22,6 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.topology import subscription
 from servicekit.broker import EventHandler, create_broker, declare_topology, register_consumer
 from servicekit.db import Database
 from servicekit.errors import install_error_handlers
@@ -71,9 +72,8 @@ class ServiceRuntime:
         register_consumer(
             self.broker,
             self.db,
-            service=self.name,
-            purpose=purpose,
-            handler=handler,
+            subscription(self.name, purpose),
+            handler,
             delivery_limit=self.common.delivery_limit,
             retry_backoff=self.common.retry_backoff_seconds,
         )

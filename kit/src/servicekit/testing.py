@@ -1,0 +1,185 @@
+"""Pytest plugin for every test in the repository: real PostgreSQL and RabbitMQ, isolated per run.
+
+At start-up it creates a RabbitMQ vhost and one PostgreSQL database per service,
+points the `CRM_` settings at them (before any service module is imported), and
+removes them at the end. Loaded from the root conftest.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from servicekit.settings import SERVICES
+
+PG_ADMIN_DSN = os.environ.get("CRM_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+RABBIT_HOST = os.environ.get("CRM_TEST_RABBIT_HOST", "127.0.0.1:5672")
+RUN_ID = uuid.uuid4().hex[:10]
+VHOST = f"crm_test_{RUN_ID}"
+BROKER_URL = f"amqp://guest:guest@{RABBIT_HOST}/{VHOST}"
+
+_created_databases: list[str] = []
+
+
+def pg_url(database: str, driver: str = "postgresql+asyncpg") -> str:
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", f"{driver}://", 1)
+    return f"{base}/{database}"
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def create_database(prefix: str = "crm_test") -> str:
+    """A fresh, empty PostgreSQL database; its async URL. Dropped when the run ends."""
+    name = f"{prefix}_{RUN_ID}_{uuid.uuid4().hex[:6]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    _created_databases.append(name)
+    return pg_url(name)
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _rabbitmqctl("add_vhost", VHOST)
+    _rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
+    var_dir = tempfile.mkdtemp(prefix="crm-test-var-")
+    os.environ.update(
+        {
+            "CRM_BROKER_URL": BROKER_URL,
+            "CRM_VAR_DIR": var_dir,
+            "CRM_OUTBOX_POLL_SECONDS": "0.5",
+            "CRM_RETRY_BACKOFF_SECONDS": "0.05",
+            "CRM_DELIVERY_LIMIT": "3",
+            "CRM_STARTUP_WAIT_SECONDS": "10",
+        }
+    )
+    for service in SERVICES:
+        os.environ[f"CRM_{service.upper()}_DATABASE_URL"] = create_database(f"crm_test_{service}")
+    config._crm_var_dir = var_dir  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    with contextlib.suppress(Exception):
+        _rabbitmqctl("delete_vhost", VHOST)
+    for name in _created_databases:
+        with contextlib.suppress(Exception):
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    shutil.rmtree(getattr(config, "_crm_var_dir", ""), ignore_errors=True)
+
+
+def migrate(service: str, database_url: str | None = None) -> None:
+    import importlib
+
+    from servicekit.migrations import upgrade
+    from servicekit.settings import service_settings
+
+    upgrade(importlib.import_module(service).MIGRATIONS, database_url or service_settings(service).database_url)
+
+
+@asynccontextmanager
+async def running(app: Any) -> AsyncIterator[Any]:
+    """Run a FastAPI app's lifespan (DB, relay, broker) and give an httpx client bound to it."""
+    import httpx
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+def bearer(subject: str = "tester", *roles: str, team: str | None = None) -> dict[str, str]:
+    from servicekit.auth import mint_token
+
+    return {"Authorization": f"Bearer {mint_token(subject, list(roles) or ['agent'], team=team)}"}
+
+
+async def eventually(check: Any, *, timeout: float = 15.0, interval: float = 0.05) -> Any:
+    """Poll `check` until it returns something truthy; the last value otherwise."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await check()
+        if value or asyncio.get_running_loop().time() > deadline:
+            return value
+        await asyncio.sleep(interval)
+
+
+class TcpProxy:
+    """A TCP proxy in front of RabbitMQ that a test can cut, refuse, or make swallow the broker's replies."""
+
+    def __init__(self, upstream_host: str = "127.0.0.1", upstream_port: int = 5672) -> None:
+        self.upstream = (upstream_host, upstream_port)
+        self.server: asyncio.base_events.Server | None = None
+        self.port = 0
+        self.swallow_replies = False
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Refuse new connections and cut the open ones: the broker is 'down'."""
+        if self.server:
+            self.server.close()
+            await self.server.wait_closed()
+            self.server = None
+        for writer in list(self._writers):
+            writer.close()
+        self._writers.clear()
+
+    def url(self, vhost: str = VHOST) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/{vhost}"
+
+    async def _handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+        except OSError:
+            client_writer.close()
+            return
+        self._writers.update({client_writer, up_writer})
+
+        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, replies: bool) -> None:
+            try:
+                while data := await reader.read(65536):
+                    if replies and self.swallow_replies:
+                        continue  # the broker answered (confirms included); the client never hears it
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                writer.close()
+
+        await asyncio.gather(pipe(client_reader, up_writer, False), pipe(up_reader, client_writer, True))
+
+
+@pytest.fixture
+async def rabbit_proxy() -> AsyncIterator[TcpProxy]:
+    proxy = TcpProxy()
+    await proxy.start()
+    yield proxy
+    await proxy.stop()
+
+
+@pytest.fixture
+def tmp_var(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
