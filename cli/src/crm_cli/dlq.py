@@ -45,11 +45,11 @@ def describe(queue: str, message: aio_pika.abc.AbstractIncomingMessage) -> dict[
     }
 
 
-async def list_dead_letters(broker_url: str, service: str | None, limit: int) -> list[dict[str, Any]]:
+async def list_dead_letters(broker_url: str, queues: list[str], limit: int) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     connection = await aio_pika.connect(broker_url, timeout=10)
     async with connection:
-        for queue_name in dead_letter_queues(service):
+        for queue_name in queues:
             # browse: take without ack, then close the channel so every message returns to the DLQ
             channel = await connection.channel()
             await channel.set_qos(prefetch_count=0)
@@ -63,12 +63,12 @@ async def list_dead_letters(broker_url: str, service: str | None, limit: int) ->
     return found
 
 
-async def replay_dead_letters(broker_url: str, service: str | None, limit: int, message_id: str | None) -> int:
+async def replay_dead_letters(broker_url: str, queues: list[str], limit: int, message_id: str | None = None) -> int:
     """Republish (with confirm) to the origin queue, then ack the dead letter: nothing lost in between."""
     replayed = 0
     connection = await aio_pika.connect(broker_url, timeout=10)
     async with connection:
-        for queue_name in dead_letter_queues(service):
+        for queue_name in queues:
             channel = await connection.channel(publisher_confirms=True)
             queue = await channel.declare_queue(queue_name, passive=True)
             skipped: list[aio_pika.abc.AbstractIncomingMessage] = []
@@ -108,9 +108,9 @@ def print_dead_letters(rows: list[dict[str, Any]]) -> None:
 
 
 def run_list(broker_url: str, service: str | None, limit: int) -> None:
-    print_dead_letters(asyncio.run(list_dead_letters(broker_url, service, limit)))
+    print_dead_letters(asyncio.run(list_dead_letters(broker_url, dead_letter_queues(service), limit)))
 
 
 def run_replay(broker_url: str, service: str | None, limit: int, message_id: str | None) -> None:
-    count = asyncio.run(replay_dead_letters(broker_url, service, limit, message_id))
+    count = asyncio.run(replay_dead_letters(broker_url, dead_letter_queues(service), limit, message_id))
     print(f"replayed {count} dead letter(s)")

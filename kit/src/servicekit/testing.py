@@ -14,13 +14,22 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import aio_pika
 import asyncpg
 import pytest
+from sqlalchemy import Column, MetaData, String, Table
+
+from contracts import Event
+from contracts.topology import EXCHANGE
+from servicekit.db import Database, make_base
+from servicekit.outbox import Outbox
+from servicekit.tables import KitTables, kit_tables
 
 from servicekit.settings import SERVICES
 
@@ -38,18 +47,24 @@ def pg_url(database: str, driver: str = "postgresql+asyncpg") -> str:
     return f"{base}/{database}"
 
 
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
+def _admin(sql: str) -> None:
+    """Run one admin statement; in a thread of its own, so it works inside and outside an event loop."""
+
+    async def execute() -> None:
+        connection = await asyncpg.connect(PG_ADMIN_DSN)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, execute()).result()
 
 
 def create_database(prefix: str = "crm_test") -> str:
     """A fresh, empty PostgreSQL database; its async URL. Dropped when the run ends."""
     name = f"{prefix}_{RUN_ID}_{uuid.uuid4().hex[:6]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    _admin(f'CREATE DATABASE "{name}"')
     _created_databases.append(name)
     return pg_url(name)
 
@@ -82,7 +97,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _rabbitmqctl("delete_vhost", VHOST)
     for name in _created_databases:
         with contextlib.suppress(Exception):
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     shutil.rmtree(getattr(config, "_crm_var_dir", ""), ignore_errors=True)
 
 
@@ -183,3 +198,61 @@ async def rabbit_proxy() -> AsyncIterator[TcpProxy]:
 @pytest.fixture
 def tmp_var(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
+
+
+class KitDb:
+    def __init__(self, db: Database, tables: KitTables, effects: Table) -> None:
+        self.db = db
+        self.tables = tables
+        self.effects = effects
+        self.outbox = Outbox(producer="kittest", table=tables.outbox)
+        db.session_info.update(outbox=self.outbox, kit_tables=tables)
+
+
+@pytest.fixture
+async def kit_db() -> AsyncIterator[KitDb]:
+    metadata: MetaData = make_base().metadata
+    tables = kit_tables(metadata)
+    # what a consumer's handler writes, so tests can count effects
+    effects = Table("effects", metadata, Column("id", String(36), primary_key=True), Column("event_id", String(36)))
+    db = Database(create_database("crm_test_kit"), service="kittest")
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield KitDb(db, tables, effects)
+    await db.dispose()
+
+
+def probe_event_class() -> type[Event]:
+    """An event type of its own per test, so bindings and observers never see another test's events."""
+    routing_key = f"kittest.probe{uuid.uuid4().hex[:10]}.v1"
+
+    class Probe(Event):
+        event_type: ClassVar[str] = routing_key
+        aggregate: ClassVar[str] = "probe"
+        n: int = 0
+
+    return Probe
+
+
+class Observer:
+    """A queue bound to one routing key on crm.events, to see exactly what the broker routed."""
+
+    def __init__(self, routing_key: str) -> None:
+        self.routing_key = routing_key
+        self.received: list[aio_pika.abc.AbstractIncomingMessage] = []
+
+    async def __aenter__(self) -> Observer:
+        self.connection = await aio_pika.connect(BROKER_URL)
+        channel = await self.connection.channel()
+        exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        self.queue = await channel.declare_queue(exclusive=True)
+        await self.queue.bind(exchange, routing_key=self.routing_key)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.connection.close()
+
+    async def drain(self) -> list[aio_pika.abc.AbstractIncomingMessage]:
+        while (message := await self.queue.get(no_ack=True, fail=False)) is not None:
+            self.received.append(message)
+        return self.received
