@@ -29,7 +29,7 @@ from servicekit.errors import install_error_handlers
 from servicekit.http import RequestContextMiddleware
 from servicekit.logs import configure_logging
 from servicekit.outbox import Outbox, OutboxRelay
-from servicekit.settings import common_settings, service_settings
+from servicekit.settings import CommonSettings, ServiceSettings, common_settings, service_settings
 from servicekit.startup import wait_until_up
 from servicekit.tables import KitTables
 
@@ -37,10 +37,19 @@ log = logging.getLogger("servicekit.runtime")
 
 
 class ServiceRuntime:
-    def __init__(self, name: str, *, metadata: MetaData, tables: KitTables, description: str = "") -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        metadata: MetaData,
+        tables: KitTables,
+        description: str = "",
+        common: CommonSettings | None = None,
+        settings: ServiceSettings | None = None,
+    ) -> None:
         self.name = name
-        self.common = common_settings()
-        self.settings = service_settings(name)
+        self.common = common or common_settings()
+        self.settings = settings or service_settings(name)
         self.metadata = metadata
         self.tables = tables
         self.db = Database(self.settings.database_url, service=name)

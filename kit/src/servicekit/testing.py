@@ -256,3 +256,13 @@ class Observer:
         while (message := await self.queue.get(no_ack=True, fail=False)) is not None:
             self.received.append(message)
         return self.received
+
+
+@asynccontextmanager
+async def client_without_lifespan(app: Any) -> AsyncIterator[Any]:
+    """An httpx client for an app whose start-up is skipped (e.g. its database is already gone)."""
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client

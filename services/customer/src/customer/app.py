@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from customer import api
 from customer.models import Base, kit
 from servicekit.runtime import ServiceRuntime
 
-service = ServiceRuntime("customer", metadata=Base.metadata, tables=kit, description="Customer records (R-01 .. R-09)")
-service.include_router(api.router)
+
+def create_service(**overrides: Any) -> ServiceRuntime:
+    service = ServiceRuntime(
+        "customer", metadata=Base.metadata, tables=kit, description="Customer records (R-01 .. R-09)", **overrides
+    )
+    service.include_router(api.router)
+    return service
+
+
+service = create_service()
 app = service.app

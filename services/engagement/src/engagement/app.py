@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from engagement import api, consumers
 from engagement.models import Base, kit
 from servicekit.runtime import ServiceRuntime
 
-service = ServiceRuntime("engagement", metadata=Base.metadata, tables=kit, description="Follow-ups and cadence (R-10 .. R-19)")
-service.include_router(api.router)
-service.consume("customer-events", consumers.on_customer_event)
+
+def create_service(**overrides: Any) -> ServiceRuntime:
+    service = ServiceRuntime(
+        "engagement", metadata=Base.metadata, tables=kit, description="Follow-ups and cadence (R-10 .. R-19)", **overrides
+    )
+    service.include_router(api.router)
+    service.consume("customer-events", consumers.on_customer_event)
+    return service
+
+
+service = create_service()
 app = service.app
