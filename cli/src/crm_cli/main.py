@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 
 from servicekit.settings import SERVICES, common_settings
@@ -21,10 +22,13 @@ def broker_reachable(url: str) -> bool:
         connection = await aio_pika.connect(url, timeout=5)
         await connection.close()
 
+    logging.disable(logging.CRITICAL)  # the client library's own connection-error log would repeat our message
     try:
         asyncio.run(probe())
     except Exception:
         return False
+    finally:
+        logging.disable(logging.NOTSET)
     return True
 
 

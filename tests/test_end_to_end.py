@@ -1,0 +1,126 @@
+"""End to end: `crm up` starts the services as processes; a customer created over HTTP gets its follow-up.
+
+Runs on the SQLite default and on PostgreSQL, against the real RabbitMQ (test vhost).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from servicekit.settings import SERVICES
+from servicekit.testing import bearer, create_database
+
+pytestmark = pytest.mark.e2e
+
+CRM = [sys.executable, "-m", "crm_cli.main"]
+AGENT = bearer("alice", "agent", team="east")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def system_env(tmp_path: Path, database: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
+    env["CRM_VAR_DIR"] = str(tmp_path / "var")
+    for service in SERVICES:
+        env[f"CRM_{service.upper()}_PORT"] = str(free_port())
+        if database == "postgres":
+            env[f"CRM_{service.upper()}_DATABASE_URL"] = create_database(f"crm_test_e2e_{service}")
+    return env
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def system(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[dict[str, str], subprocess.Popen[str]]]:
+    env = system_env(tmp_path, request.param)
+    log = open(tmp_path / "crm-up.log", "w+")  # noqa: SIM115
+    process = subprocess.Popen([*CRM, "up"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        for service in SERVICES:
+            wait_ready(f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}/readyz", process, log)
+        yield env, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+        log.seek(0)
+        process.output = log.read()  # type: ignore[attr-defined]
+        log.close()
+
+
+def wait_ready(url: str, process: subprocess.Popen[str], log: object) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)  # type: ignore[attr-defined]
+            pytest.fail(f"crm up exited early:\n{log.read()}")  # type: ignore[attr-defined]
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url} never became ready")
+
+
+def test_customer_created_over_http_gets_its_onboarding_follow_up(system) -> None:
+    env, process = system
+    customer_url = f"http://127.0.0.1:{env['CRM_CUSTOMER_PORT']}"
+    engagement_url = f"http://127.0.0.1:{env['CRM_ENGAGEMENT_PORT']}"
+
+    created = httpx.post(f"{customer_url}/customers", json={"name": "深圳端到端有限公司", "team": "east"}, headers=AGENT)
+    assert created.status_code == 201
+    customer_id = created.json()["id"]
+
+    items: list = []
+    deadline = time.monotonic() + 30
+    while not items and time.monotonic() < deadline:
+        items = httpx.get(f"{engagement_url}/followups", params={"customer_id": customer_id}, headers=AGENT).json()["items"]
+        time.sleep(0.1)
+    assert [(i["kind"], i["rule"]) for i in items] == [("onboarding_call", "R-11")]
+
+    for service in SERVICES:
+        port = env[f"CRM_{service.upper()}_PORT"]
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok", "service": service}
+        assert "crm_http_requests_total" in httpx.get(f"http://127.0.0.1:{port}/metrics").text
+
+    dlq = subprocess.run([*CRM, "dlq", "list", "--service", "engagement"], env=env, capture_output=True, text=True, timeout=60)
+    assert dlq.returncode == 0, dlq.stderr
+    assert "0 dead letter(s)" in dlq.stdout
+
+    # Ctrl-C stops every service cleanly
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+
+
+def test_crm_up_without_a_broker_says_how_to_get_one(tmp_path: Path) -> None:
+    env = {**system_env(tmp_path, "sqlite"), "CRM_BROKER_URL": "amqp://guest:guest@127.0.0.1:1/"}
+    result = subprocess.run([*CRM, "up"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    message = result.stderr.strip()
+    assert message.count("\n") == 0
+    assert "rabbitmq-server" in message
+    assert "docker compose" in message
+
+
+def test_crm_token_prints_a_token_the_services_accept() -> None:
+    from servicekit.auth import verify_token
+
+    result = subprocess.run([*CRM, "token", "--sub", "ops", "--role", "manager"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert verify_token(result.stdout.strip()).subject == "ops"
+    refused = subprocess.run([*CRM, "token", "--sub", "ops", "--role", "emperor"], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
