@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from contracts.topology import EXCHANGE
+from servicekit import metrics
 from servicekit.outbox import OutboxRelay, record_event
 from servicekit.testing import BROKER_URL, KitDb, Observer, TcpProxy, eventually, probe_event_class
 
@@ -46,6 +47,9 @@ async def test_event_written_while_broker_is_down_is_published_once_it_is_back(k
         await asyncio.sleep(1.5)
         assert [row.published_at for row in await outbox_rows(kit_db)] == [None]
         assert await observer.drain() == []
+        # operators see the waiting event in /metrics
+        assert metrics.OUTBOX_BACKLOG.labels("kittest")._value.get() == 1
+        assert metrics.OUTBOX_OLDEST_AGE.labels("kittest")._value.get() > 0
 
         await rabbit_proxy.start()  # the broker is back on the same address
         published = await eventually(lambda: _all_published(kit_db), timeout=30)

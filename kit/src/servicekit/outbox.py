@@ -11,6 +11,7 @@ FOR UPDATE SKIP LOCKED so no row is published by two relays at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._connection: aio_pika.abc.AbstractConnection | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
-        self._last_gauges = 0.0
+        self._last_gauges = float("-inf")
         db.on_commit(self._after_commit)
 
     # -- waking ---------------------------------------------------------------
@@ -121,6 +122,7 @@ class OutboxRelay:
         failures = 0
         while not self._stopping:
             try:
+                await self.refresh_gauges()
                 published = await self.publish_pending()
                 failures = 0
             except Exception as exc:  # broker or database down: back off, keep every row
@@ -128,6 +130,8 @@ class OutboxRelay:
                 delay = min(30.0, 0.5 * 2 ** min(failures, 6))
                 log.warning("outbox relay cannot publish, retrying", extra={"error": repr(exc), "retry_in_s": delay})
                 await self._disconnect()
+                with contextlib.suppress(Exception):  # the database may be what is down
+                    await self.refresh_gauges(force=True)
                 await self._sleep(delay)
                 continue
             if published < self.batch_size:
@@ -159,7 +163,6 @@ class OutboxRelay:
                 exchange = await self._ensure_exchange()
                 outcomes = await asyncio.gather(*(self._publish(exchange, row) for row in rows), return_exceptions=True)
                 await self._record_outcomes(session, rows, outcomes)
-            await self._update_gauges(session)
         return len(rows)
 
     async def _publish(self, exchange: aio_pika.abc.AbstractExchange, row: Any) -> bool:
@@ -210,19 +213,19 @@ class OutboxRelay:
             if any(_is_connection_error(exc) for _, exc in failed):
                 await self._disconnect()
 
-    async def _update_gauges(self, session: AsyncSession) -> None:
+    async def refresh_gauges(self, *, force: bool = False) -> None:
+        """Backlog size and oldest age, also while the broker is down (when they matter most)."""
         # at most once a second: a cheap count over the partial index of unpublished rows
         loop_now = asyncio.get_running_loop().time()
-        if loop_now - self._last_gauges < 1.0:
+        if not force and loop_now - self._last_gauges < 1.0:
             return
         self._last_gauges = loop_now
         t = self.table
-        count, oldest = (
-            await session.execute(select(func.count(), func.min(t.c.created_at)).where(t.c.published_at.is_(None)))
-        ).one()
+        async with self.db.session() as session:
+            count, oldest = (
+                await session.execute(select(func.count(), func.min(t.c.created_at)).where(t.c.published_at.is_(None)))
+            ).one()
         metrics.OUTBOX_BACKLOG.labels(self.outbox.producer).set(count)
-        if oldest is not None and oldest.tzinfo is None:  # func.min bypasses the column type on SQLite
-            oldest = _parse_sqlite_time(oldest)
         age = (utcnow() - oldest).total_seconds() if oldest else 0.0
         metrics.OUTBOX_OLDEST_AGE.labels(self.outbox.producer).set(max(age, 0.0))
 
@@ -250,10 +253,3 @@ def _is_connection_error(exc: BaseException) -> bool:
         exc, (aiormq.exceptions.AMQPConnectionError, aiormq.exceptions.ChannelInvalidStateError, ConnectionError, TimeoutError)
     )
 
-
-def _parse_sqlite_time(value: Any) -> Any:
-    from datetime import UTC, datetime
-
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC)
