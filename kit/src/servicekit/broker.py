@@ -67,6 +67,7 @@ def create_broker(broker_url: str, *, prefetch: int, graceful_timeout: float = 1
         default_channel=Channel(prefetch_count=prefetch),
         graceful_timeout=graceful_timeout,
         logger=logging.getLogger("faststream"),
+        log_level=logging.DEBUG,  # one line per message would drown the service logs at INFO
     )
 
 
