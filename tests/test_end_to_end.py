@@ -96,6 +96,10 @@ def test_customer_created_over_http_gets_its_onboarding_follow_up(system) -> Non
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok", "service": service}
         assert "crm_http_requests_total" in httpx.get(f"http://127.0.0.1:{port}/metrics").text
 
+    seeded = subprocess.run([*CRM, "seed-demo"], env=env, capture_output=True, text=True, timeout=60)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "KH-" in seeded.stdout
+
     dlq = subprocess.run([*CRM, "dlq", "list", "--service", "engagement"], env=env, capture_output=True, text=True, timeout=60)
     assert dlq.returncode == 0, dlq.stderr
     assert "0 dead letter(s)" in dlq.stdout

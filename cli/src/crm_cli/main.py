@@ -74,6 +74,20 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    import httpx
+
+    from crm_cli.seed import seed_demo
+
+    try:
+        count = seed_demo()
+    except httpx.HTTPError as exc:
+        print(f"crm: could not reach the customer service ({exc}); start the system with `crm up` first", file=sys.stderr)
+        return 2
+    print(f"crm: {count} demo customers created; their onboarding follow-ups appear in the engagement service")
+    return 0
+
+
 def cmd_dlq(args: argparse.Namespace) -> int:
     from crm_cli import dlq
 
@@ -113,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--team", default=None)
     token.add_argument("--ttl", type=int, default=None, help="seconds (default CRM_JWT_TTL_SECONDS)")
     token.set_defaults(func=cmd_token)
+
+    seed = commands.add_parser("seed-demo", help="create demo customers through the running system's API")
+    seed.set_defaults(func=cmd_seed_demo)
 
     dlq = commands.add_parser("dlq", help="dead letters")
     dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
