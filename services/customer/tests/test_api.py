@@ -146,3 +146,12 @@ async def test_list_pages_with_a_cursor_without_gaps_or_repeats(client) -> None:
     assert created <= set(seen)
     assert len(seen) == len(set(seen))
     assert (await client.get("/customers?cursor=garbage", headers=pager)).json()["error"]["field"] == "cursor"
+
+
+async def test_callers_correlation_id_travels_into_the_event(client) -> None:
+    response = await client.post(
+        "/customers", json={"name": "Traced Ltd"}, headers={**AGENT, "X-Correlation-ID": "req-4242-abc"}
+    )
+    assert response.headers["x-correlation-id"] == "req-4242-abc"
+    [registered] = await events_for(response.json()["id"])
+    assert registered["correlation_id"] == "req-4242-abc"
