@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events import customer
+from contracts.events import cases, customer
 
-_MODULES = (customer,)
+_MODULES = (customer, cases)
 
 
 def _collect() -> dict[str, type[Event]]:
     found: dict[str, type[Event]] = {}
     for module in _MODULES:
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Event) and value is not Event:
+            # only concrete events: bases without an event_type of their own are skipped
+            if isinstance(value, type) and issubclass(value, Event) and "event_type" in vars(value):
                 found[value.event_type] = value
     return dict(sorted(found.items()))
 

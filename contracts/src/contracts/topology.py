@@ -41,6 +41,19 @@ class Subscription:
 # Who consumes what. A new consumer adds its line here, so every producer routes to it.
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("engagement", "customer-events", ("customer.registered.v1",)),
+    # the complaints service's local read model of customers (name, tier, owner, time zone)
+    Subscription(
+        "complaints",
+        "customer-events",
+        (
+            "customer.registered.v1",
+            "customer.updated.v1",
+            "customer.classified.v1",
+            "customer.owner_assigned.v1",
+            "customer.merged.v1",
+            "customer.erased.v1",
+        ),
+    ),
 )
 
 

@@ -61,6 +61,17 @@ async def declare_topology(broker_url: str, delivery_limit: int, subscriptions: 
                 await queue.bind(exchange, routing_key=event_type)
 
 
+async def count_dead_letters(broker_url: str, service: str) -> int:
+    """Depth of `<service>.dlq`, for the dead-letter gauge and its alert."""
+    connection = await aio_pika.connect(broker_url, timeout=10)
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(dead_letter_queue(service), passive=True)
+        count = queue.declaration_result.message_count or 0
+    metrics.DEAD_LETTERS.labels(service, dead_letter_queue(service)).set(count)
+    return count
+
+
 def create_broker(broker_url: str, *, prefetch: int, graceful_timeout: float = 15.0) -> RabbitBroker:
     return RabbitBroker(
         broker_url,

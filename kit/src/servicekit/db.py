@@ -62,6 +62,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_ON_COMMIT = "on_commit_callbacks"
+
+
+def after_commit(session: AsyncSession | Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once this session's transaction has committed (e.g. count a metric only if saved)."""
+    session.info.setdefault(_ON_COMMIT, []).append(callback)
+
+
 class Database:
     """One service's engine and session factory; `after_commit` hooks let the outbox wake its relay."""
 
@@ -87,6 +95,8 @@ class Database:
     def _after_commit(self, session: Session) -> None:
         for hook in self._commit_hooks:
             hook(session)
+        for callback in session.info.pop(_ON_COMMIT, []):
+            callback()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -96,6 +106,7 @@ class Database:
                 yield session
                 await session.commit()
             except BaseException:
+                session.info.pop(_ON_COMMIT, None)
                 await session.rollback()
                 raise
 

@@ -34,3 +34,6 @@ MESSAGE_HANDLING = Histogram(
     ["service", "queue"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+DEAD_LETTERS = Gauge(
+    "crm_dead_letter_messages", "Messages waiting in a service's dead-letter queue", ["service", "queue"]
+)

@@ -45,25 +45,40 @@ async def record_event(
     session: AsyncSession, event: Event, *, aggregate_id: str, aggregate_version: int
 ) -> Envelope:
     """Add `event` to the outbox in the session's transaction; it is published after commit."""
+    [envelope] = await record_events(session, [(event, aggregate_id, aggregate_version)])
+    return envelope
+
+
+async def record_events(session: AsyncSession, events: list[tuple[Event, str, int]]) -> list[Envelope]:
+    """Several (event, aggregate_id, aggregate_version) in one round trip, for batch work like SLA passes."""
+    if not events:
+        return []
     outbox: Outbox = session.info["outbox"]
-    envelope = Envelope.wrap(
-        event,
-        producer=outbox.producer,
-        aggregate_id=aggregate_id,
-        aggregate_version=aggregate_version,
-        correlation_id=correlation_id.get(),
-    )
-    await session.execute(
-        insert(outbox.table).values(
-            event_id=str(envelope.id),
-            event_type=envelope.type,
+    envelopes = [
+        Envelope.wrap(
+            event,
+            producer=outbox.producer,
             aggregate_id=aggregate_id,
-            envelope=envelope.model_dump_json(),
-            created_at=envelope.occurred_at,
+            aggregate_version=version,
+            correlation_id=correlation_id.get(),
         )
+        for event, aggregate_id, version in events
+    ]
+    await session.execute(
+        insert(outbox.table),
+        [
+            {
+                "event_id": str(envelope.id),
+                "event_type": envelope.type,
+                "aggregate_id": envelope.aggregate_id,
+                "envelope": envelope.model_dump_json(),
+                "created_at": envelope.occurred_at,
+            }
+            for envelope in envelopes
+        ],
     )
     session.info[_PENDING] = True
-    return envelope
+    return envelopes
 
 
 def _retry_delay(attempts: int) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.topology import subscription
-from servicekit.broker import EventHandler, create_broker, declare_topology, register_consumer
+from servicekit.broker import EventHandler, count_dead_letters, create_broker, declare_topology, register_consumer
 from servicekit.db import Database
 from servicekit.errors import install_error_handlers
 from servicekit.http import RequestContextMiddleware
@@ -65,7 +65,10 @@ class ServiceRuntime:
         )
         self.broker = create_broker(self.common.broker_url, prefetch=self.common.prefetch)
         self.broker_started = False
+        self.consumes = False
         self._broker_task: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
+        self._periodic: list[tuple[str, float, Callable[[], Awaitable[object]]]] = []
         self.app = FastAPI(title=f"crm {name} service", description=description, lifespan=self._lifespan)
         self.app.state.service = self
         self.app.add_middleware(RequestContextMiddleware, service=name)
@@ -77,7 +80,14 @@ class ServiceRuntime:
     def include_router(self, router: APIRouter) -> None:
         self.app.include_router(router)
 
+    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+        """Run `job` every `seconds` while the service runs; a failure is logged and retried next time."""
+        self._periodic.append((name, seconds, job))
+
     def consume(self, purpose: str, handler: EventHandler) -> None:
+        if not self.consumes:
+            self.consumes = True
+            self.every("dead-letter gauge", 30.0, lambda: count_dead_letters(self.common.broker_url, self.name))
         register_consumer(
             self.broker,
             self.db,
@@ -96,12 +106,14 @@ class ServiceRuntime:
         self.relay.start()
         # the API serves even while the broker is away; events wait in the outbox
         self._broker_task = asyncio.create_task(self._connect_broker(), name=f"{self.name}-broker")
+        self._background = [asyncio.create_task(self._repeat(*job), name=job[0]) for job in self._periodic]
         log.info("service started", extra={"port": self.settings.port})
         try:
             yield
         finally:
-            self._broker_task.cancel()
-            await asyncio.gather(self._broker_task, return_exceptions=True)
+            for task in (self._broker_task, *self._background):
+                task.cancel()
+            await asyncio.gather(self._broker_task, *self._background, return_exceptions=True)
             if self.broker_started:
                 await self.broker.stop()  # waits up to graceful_timeout for handlers in flight
             await self.relay.stop()
@@ -115,6 +127,14 @@ class ServiceRuntime:
 
         await wait_until_up("broker", connect, seconds=float("inf"))
         self.broker_started = True
+
+    async def _repeat(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+        while True:
+            try:
+                await job()
+            except Exception as exc:
+                log.warning("periodic job failed", extra={"job": name, "error": repr(exc)[:300]})
+            await asyncio.sleep(seconds)
 
     # -- health -----------------------------------------------------------------
 
