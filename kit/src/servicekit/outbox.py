@@ -124,6 +124,7 @@ class OutboxRelay:
     # -- lifecycle ------------------------------------------------------------
 
     def start(self) -> None:
+        self._stopping = False  # a stopped relay can be started again (a restarted app lifespan)
         self._task = asyncio.create_task(self.run(), name=f"{self.outbox.producer}-outbox-relay")
 
     async def stop(self) -> None:
