@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints import api, consumers, scheduled
+from complaints import api, consumers, metrics, scheduled
 from complaints.models import Base, kit
 from complaints.settings import complaints_settings
 from servicekit.runtime import ServiceRuntime
@@ -16,6 +16,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         description="Complaints and service cases, SLA clocks and escalation (R-20 .. R-32)", **overrides,
     )
     settings = complaints_settings()
+    metrics.initialise_series()
     service.include_router(api.router)
     service.consume("customer-events", consumers.on_customer_event)
     service.every("sla evaluator", settings.evaluator_interval_seconds, lambda: scheduled.evaluate_due(service.db))

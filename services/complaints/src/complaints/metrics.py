@@ -41,3 +41,16 @@ EVALUATOR_TRANSITIONS = Counter(
     "crm_sla_evaluator_transitions_total", "SLA state changes the evaluator made", ["target", "state"]
 )
 ESCALATIONS = Counter("crm_case_escalations_total", "Escalations raised, by reason", ["reason"])
+
+
+def initialise_series() -> None:
+    """Export every target counter at 0 from the start: Prometheus never counts a series' first sample
+    as an increase, so a first breach after a restart would otherwise vanish from every rate window."""
+    from itertools import product
+
+    from complaints.sla import CHANNELS, KINDS, SEVERITIES, TARGETS as TARGET_NAMES, TIERS
+
+    for target, kind, severity, tier, channel, outcome in product(
+        TARGET_NAMES, KINDS, SEVERITIES, TIERS, CHANNELS, ("met", "breached")
+    ):
+        TARGETS.labels(target, kind, severity, tier, channel, outcome)
