@@ -53,7 +53,10 @@ class Envelope(BaseModel):
         occurred_at: datetime | None = None,
         event_id: uuid.UUID | None = None,
     ) -> Envelope:
-        return cls(
+        # the event is already validated, so a fresh envelope skips validation (it matters in SLA passes);
+        # a caller-given time is still checked (naive datetimes are refused)
+        build = cls if occurred_at is not None else cls.model_construct
+        return build(
             id=event_id or uuid.uuid4(),
             type=event.event_type,
             occurred_at=occurred_at or datetime.now(UTC),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
+
+# `_created` series double the scrape and nothing reads them
+disable_created_metrics()
 
 HTTP_REQUESTS = Counter(
     "crm_http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"]

@@ -106,7 +106,9 @@ class SlaTargetRow(Base):
         # the evaluator's claim: only due rows, so a pass costs what is due, not what is open
         Index("ix_sla_targets_due", "next_check_at", postgresql_where=text("next_check_at IS NOT NULL"),
               sqlite_where=text("next_check_at IS NOT NULL")),
-        Index("ix_sla_targets_state", "state"),
+        # open-target gauges count only targets still running
+        Index("ix_sla_targets_open", "target", "state", postgresql_where=text("met_at IS NULL"),
+              sqlite_where=text("met_at IS NULL")),
     )
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)

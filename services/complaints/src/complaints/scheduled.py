@@ -70,9 +70,12 @@ async def refresh_gauges(db: Database) -> None:
             .where(SlaTargetRow.met_at.is_(None))
             .group_by(SlaTargetRow.target, SlaTargetRow.state)
         )).all()
-        oldest = (await session.execute(
-            select(func.min(Case.received_at)).where(Case.state.in_(("received", "registered")))
-        )).scalar_one_or_none()
+        # one min() per state: each is a single lookup on ix_cases_state_received_at, an IN list is a scan
+        firsts = [
+            (await session.execute(select(func.min(Case.received_at)).where(Case.state == state))).scalar_one_or_none()
+            for state in ("received", "registered")
+        ]
+        oldest = min((t for t in firsts if t is not None), default=None)
     seen = {(target, state): count for target, state, count in counts}
     for target in ("first_response", "investigation_report", "resolution"):
         for state in ("on_track", "at_risk", "breached"):

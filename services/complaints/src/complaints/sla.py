@@ -293,9 +293,10 @@ class _Meter:
 
 
 def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendar: BusinessCalendar,
-             now: datetime) -> dict[str, TargetStatus]:
+             now: datetime, only: set[str] | None = None) -> dict[str, TargetStatus]:
     """Each target's deadline and state at ``now`` (R-23 first response, R-24 report, R-25 resolution,
-    R-26 serious complaints tighter). Recomputed from the full history every time, so it is idempotent."""
+    R-26 serious complaints tighter). Recomputed from the full history every time, so it is idempotent.
+    ``only`` limits the work to the named targets (the evaluator re-checks single due targets)."""
     now = _utc(now, "now")
     case = _replay(history, now)
     k = case.keys
@@ -303,6 +304,8 @@ def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendar: B
     paused_now = bool(case.pauses) and case.pauses[-1][1] is None
     out: dict[str, TargetStatus] = {}
     for spec in policy.targets:
+        if only is not None and spec.name not in only:
+            continue
         met_at = case.met.get(spec.name)
         meter = _Meter(spec.clock, calendar, case.received_at, case.pauses, met_at or now)
         budget = spec.budget(calendar)

@@ -94,7 +94,8 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
     updates: list[dict[str, object]] = []
     transitions: list[Transition] = []
     for case in cases:
-        statuses = evaluate(histories[case.id], policy_matrix(), business_calendar(), now)
+        only = {t for (cid, t) in current if cid == case.id} if only_current else None
+        statuses = evaluate(histories[case.id], policy_matrix(), business_calendar(), now, only)
         for name, status in statuses.items():
             row = current.get((case.id, name))
             if row is None and only_current:
