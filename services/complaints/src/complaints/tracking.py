@@ -8,6 +8,7 @@ both see the old state.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,8 +94,11 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
     inserts: list[SlaTargetRow] = []
     updates: list[dict[str, object]] = []
     transitions: list[Transition] = []
+    claimed: dict[str, set[str]] = defaultdict(set)
+    for case_id, target in current:
+        claimed[case_id].add(target)
     for case in cases:
-        only = {t for (cid, t) in current if cid == case.id} if only_current else None
+        only = claimed[case.id] if only_current else None
         statuses = evaluate(histories[case.id], policy_matrix(), business_calendar(), now, only)
         for name, status in statuses.items():
             row = current.get((case.id, name))
@@ -117,7 +121,7 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
             newly_met = status.met_at is not None and (row is None or row.met_at is None)
             if state_changed or newly_met:
                 transitions.append(Transition(case, status, state_changed, newly_met))
-        gone = [] if only_current else [t for (cid, t) in current if cid == case.id and t not in statuses]
+        gone = [] if only_current else [t for t in claimed[case.id] if t not in statuses]
         if gone:  # a policy change removed a target
             await session.execute(delete(SlaTargetRow).where(SlaTargetRow.case_id == case.id, SlaTargetRow.target.in_(gone)))
     session.add_all(inserts)
@@ -130,6 +134,8 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
 async def _announce(session: AsyncSession, transitions: list[Transition]) -> None:
     """Events, escalations and metrics for targets that became at risk, breached or met."""
     events: list[tuple[Event, str, int]] = []
+    # built from our own stored rows, so validating them again only costs time in a pass of thousands
+    at_risk, breached, escalated = (m.model_construct for m in (CaseSlaAtRiskV1, CaseSlaBreachedV1, CaseEscalatedV1))
     counted: list[tuple[str, ...]] = []
     observed: list[tuple[object, tuple[str, ...], float]] = []
     for t in transitions:
@@ -139,12 +145,12 @@ async def _announce(session: AsyncSession, transitions: list[Transition]) -> Non
         if not t.state_changed:
             pass
         elif status.state == "at_risk":  # reminds the owner (R-26)
-            events.append((CaseSlaAtRiskV1(**common, target=status.name, deadline=status.deadline,
+            events.append((at_risk(**common, target=status.name, deadline=status.deadline,
                                            owner=case.owner, department=case.department), case.id, case.version))
         elif status.state == "breached" and status.breached_at is not None:
-            events.append((CaseSlaBreachedV1(**common, target=status.name, deadline=status.deadline,
+            events.append((breached(**common, target=status.name, deadline=status.deadline,
                                              owner=case.owner, department=case.department), case.id, case.version))
-            events.append((CaseEscalatedV1(**common, to_roles=BREACH_ESCALATES_TO, reason="sla_breached",
+            events.append((escalated(**common, to_roles=BREACH_ESCALATES_TO, reason="sla_breached",
                                            target=status.name, severity=case.severity, department=case.department,
                                            owner=case.owner), case.id, case.version))
             counted.append((status.name, *labels, "breached"))
