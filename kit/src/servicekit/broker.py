@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aio_pika
+from faststream import NoCast
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitMessage, RabbitQueue
 from pydantic import ValidationError
@@ -136,9 +137,8 @@ class EventConsumer:
         queue = self.sub.queue
         try:
             async with self.db.session() as session:
-                if await inbox.already_processed(session, queue, envelope):
+                if not await inbox.mark_processed(session, queue, envelope):
                     return "duplicate"
-                await inbox.mark_processed(session, queue, envelope)
                 await self.handler(session, envelope)
         except IntegrityError:
             # a concurrent delivery of the same event committed first
@@ -179,8 +179,13 @@ def register_consumer(
     # the queue is declared with its arguments by declare_topology; here we only attach to it
     queue = RabbitQueue(sub.queue, queue_type=QueueType.QUORUM, declare=False)
 
-    @broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, no_reply=True, title=sub.queue)
-    async def on_event(message: RabbitMessage) -> None:
+    # the "body" handed to the handler is the message itself: resolving it as a Context parameter would
+    # cost a worker-thread hop and a task group per message (fast_depends custom fields)
+    async def whole_message(message: RabbitMessage) -> RabbitMessage:
+        return message
+
+    @broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, no_reply=True, title=sub.queue, decoder=whole_message)
+    async def on_event(message: NoCast[Any]) -> None:
         await consumer(message)
 
     return consumer

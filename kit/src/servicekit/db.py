@@ -50,7 +50,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+    # no pre-ping: it costs a round trip per checkout; a dead connection is dropped on its first error
+    # (the request gets a 503, the message is redelivered) and pool_recycle retires old ones
+    return create_async_engine(url, pool_recycle=1800, pool_size=10, max_overflow=10, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

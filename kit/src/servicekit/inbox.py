@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
@@ -18,12 +20,20 @@ async def already_processed(session: AsyncSession, queue: str, envelope: Envelop
     return found.first() is not None
 
 
-async def mark_processed(session: AsyncSession, queue: str, envelope: Envelope) -> None:
-    """Insert the inbox row; a concurrent duplicate makes the commit fail on the primary key."""
+async def mark_processed(session: AsyncSession, queue: str, envelope: Envelope) -> bool:
+    """Insert the inbox row in one round trip; False when the event was already processed.
+
+    A concurrent duplicate still in flight makes one of the two commits fail on the primary key.
+    """
     inbox = _tables(session).inbox
-    await session.execute(
-        insert(inbox).values(queue=queue, event_id=str(envelope.id), event_type=envelope.type, processed_at=utcnow())
+    dialect_insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    inserted = await session.execute(
+        dialect_insert(inbox)
+        .values(queue=queue, event_id=str(envelope.id), event_type=envelope.type, processed_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
     )
+    return inserted.first() is not None
 
 
 def _tables(session: AsyncSession) -> KitTables:

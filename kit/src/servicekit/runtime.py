@@ -88,7 +88,7 @@ class ServiceRuntime:
     def consume(self, purpose: str, handler: EventHandler) -> None:
         if not self.consumes:
             self.consumes = True
-            self.every("dead-letter gauge", 30.0, lambda: count_dead_letters(self.common.broker_url, self.name))
+            self.every("dead-letter gauge", 30.0, self._count_dead_letters)
         register_consumer(
             self.broker,
             self.db,
@@ -131,6 +131,10 @@ class ServiceRuntime:
 
         await wait_until_up("broker", connect, seconds=float("inf"))
         self.broker_started = True
+
+    async def _count_dead_letters(self) -> None:
+        if self.broker_started:  # the DLQ exists once the topology is declared
+            await count_dead_letters(self.common.broker_url, self.name)
 
     async def _repeat(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
         while True:
