@@ -142,19 +142,17 @@ async def _announce(session: AsyncSession, transitions: list[Transition]) -> Non
         case, status = t.case, t.status
         labels = (case.kind, case.severity, case.tier, case.channel)
         common = {"case_id": case.id, "number": case.number, "customer_id": case.customer_id}
-        if not t.state_changed:
-            pass
-        elif status.state == "at_risk":  # reminds the owner
+        if t.state_changed and status.state == "at_risk":  # reminds the owner
             events.append((at_risk(**common, target=status.name, deadline=status.deadline,
                                            owner=case.owner, department=case.department), case.id, case.version))
-        elif status.state == "breached" and status.breached_at is not None:
+        elif t.state_changed and status.state == "breached" and status.breached_at is not None:
             events.append((breached(**common, target=status.name, deadline=status.deadline,
                                              owner=case.owner, department=case.department), case.id, case.version))
             events.append((escalated(**common, to_roles=BREACH_ESCALATES_TO, reason="sla_breached",
                                            target=status.name, severity=case.severity, department=case.department,
                                            owner=case.owner), case.id, case.version))
             counted.append((status.name, *labels, "breached"))
-        elif status.state == "met":
+        elif t.state_changed and status.state == "met":
             counted.append((status.name, *labels, "met"))
         if t.newly_met and status.name in ("first_response", "resolution"):
             histogram = metrics.FIRST_RESPONSE if status.name == "first_response" else metrics.RESOLUTION
