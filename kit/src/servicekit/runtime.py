@@ -15,7 +15,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -186,7 +186,3 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # one session per request; scope="function" commits before the response is sent, so a 2xx means saved
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
-
-
-def service_of(request: Request) -> Any:
-    return request.app.state.service

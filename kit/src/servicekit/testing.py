@@ -15,9 +15,8 @@ import subprocess
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, ClassVar
 
 import aio_pika
@@ -193,11 +192,6 @@ async def rabbit_proxy() -> AsyncIterator[TcpProxy]:
     await proxy.start()
     yield proxy
     await proxy.stop()
-
-
-@pytest.fixture
-def tmp_var(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path
 
 
 class KitDb:

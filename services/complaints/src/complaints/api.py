@@ -15,7 +15,6 @@ from complaints.schemas import (
     CaseCreate,
     CaseDetail,
     CaseList,
-    CaseRead,
     CompensationCreate,
     CompensationRead,
     CorrectiveActionCreate,

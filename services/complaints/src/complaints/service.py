@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints import lifecycle, metrics, tracking
@@ -18,7 +18,7 @@ from complaints.schemas import CaseCreate, CompensationCreate, CorrectiveActionC
 from complaints.settings import complaints_settings
 from contracts import Event
 from contracts.events import cases as ev
-from servicekit.auth import ALL_ACCOUNTS, Principal, Role, sees_account
+from servicekit.auth import Principal, Role, account_filter, sees_account
 from servicekit.db import after_commit, utcnow
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
@@ -38,14 +38,6 @@ def can_see(principal: Principal, case: Case) -> bool:
     return sees_account(principal, owner=case.owner, team=case.team)
 
 
-def visible_filter(principal: Principal):  # noqa: ANN201 - a SQLAlchemy clause
-    if principal.has_any(*ALL_ACCOUNTS):
-        return None
-    departments = [dept for role, dept in DEPARTMENT_ROLES.items() if principal.has_any(role)]
-    return or_(Case.owner == principal.subject, Case.team.is_(None), Case.team == principal.team,
-               Case.department.in_(departments))
-
-
 async def get(session: AsyncSession, principal: Principal, case_id: str, *, lock: bool = False) -> Case:
     case = await session.get(Case, case_id, with_for_update=lock)
     # another team's case is reported as missing, so ids cannot be probed
@@ -60,7 +52,8 @@ async def get_all(session: AsyncSession, principal: Principal, *, department: st
     for column, value in ((Case.department, department), (Case.state, state), (Case.customer_id, customer_id)):
         if value is not None:
             query = query.where(column == value)
-    clause = visible_filter(principal)
+    departments = [dept for role, dept in DEPARTMENT_ROLES.items() if principal.has_any(role)]
+    clause = account_filter(principal, Case.owner, Case.team, Case.department.in_(departments))
     if clause is not None:
         query = query.where(clause)
     return list((await session.scalars(query)).all())

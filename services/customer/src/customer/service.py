@@ -18,7 +18,7 @@ from contracts.events.customer import (
 from customer import rules
 from customer.models import Customer
 from customer.schemas import CustomerCreate, CustomerUpdate
-from servicekit.auth import ALL_ACCOUNTS, Principal, sees_account
+from servicekit.auth import Principal, account_filter, sees_account
 from servicekit.db import utcnow
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
@@ -82,10 +82,9 @@ async def get_all(
     query = select(Customer).order_by(Customer.created_at, Customer.id).limit(limit + 1)
     for field, value in filters.items():
         query = query.where(getattr(Customer, field) == value)
-    if not principal.has_any(*ALL_ACCOUNTS):
-        query = query.where(
-            or_(Customer.owner == principal.subject, Customer.team.is_(None), Customer.team == principal.team)
-        )
+    visible = account_filter(principal, Customer.owner, Customer.team)
+    if visible is not None:
+        query = query.where(visible)
     if cursor:
         created_at, last_id = _decode_cursor(cursor)
         query = query.where(

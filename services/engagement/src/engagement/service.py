@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.customer import CustomerRegisteredV1
 from engagement import rules
 from engagement.models import FollowUp
-from servicekit.auth import ALL_ACCOUNTS, Principal
+from servicekit.auth import Principal, account_filter
 from servicekit.db import utcnow
 from servicekit.numbering import next_number
 from engagement.settings import engagement_settings
@@ -43,6 +43,7 @@ async def get_all(session: AsyncSession, principal: Principal, *, customer_id: s
     query = select(FollowUp).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
     if customer_id:
         query = query.where(FollowUp.customer_id == customer_id)
-    if not principal.has_any(*ALL_ACCOUNTS):  # only the accounts the caller works
-        query = query.where(or_(FollowUp.owner == principal.subject, FollowUp.team.is_(None), FollowUp.team == principal.team))
+    visible = account_filter(principal, FollowUp.owner, FollowUp.team)  # only the accounts the caller works
+    if visible is not None:
+        query = query.where(visible)
     return list((await session.scalars(query)).all())
