@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events import cases, customer
+from contracts.events import cases, customer, notification, orders
 
-_MODULES = (customer, cases)
+_MODULES = (customer, cases, orders, notification)
 
 
 def _collect() -> dict[str, type[Event]]:

@@ -54,6 +54,37 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "customer.erased.v1",
         ),
     ),
+    # figures that re-derive the value tier (orders from other systems, complaints)
+    Subscription("customer", "figures", ("order.figures_reported.v1", "case.received.v1")),
+    # an unsubscribe link used in the notifier withdraws the consent of record
+    Subscription("customer", "consent", ("notification.unsubscribed.v1",)),
+    # the notifier's recipient list: contact points, language, time zone, consent; erasure
+    Subscription(
+        "notifier",
+        "customer-events",
+        (
+            "customer.registered.v1",
+            "customer.updated.v1",
+            "customer.contacts_changed.v1",
+            "customer.consent_changed.v1",
+            "customer.merged.v1",
+            "customer.erased.v1",
+        ),
+    ),
+    # the explicit command any system may publish
+    Subscription("notifier", "requests", ("notification.requested.v1",)),
+    # domain events that trigger messages (the mapping itself is data in the notifier)
+    Subscription(
+        "notifier",
+        "domain-events",
+        (
+            "case.acknowledged.v1",
+            "case.investigation_reported.v1",
+            "case.resolved.v1",
+            "case.escalated.v1",
+            "case.sla_at_risk.v1",
+        ),
+    ),
 )
 
 

@@ -9,6 +9,8 @@ import sys
 import uuid
 from datetime import UTC, datetime
 
+from servicekit.pii import redact
+
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
@@ -29,13 +31,19 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
             "correlation_id": correlation_id.get(),
         }
         # extra={...} fields; callers pass ids and counts only, never contact data
-        line.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
+        line.update(
+            {
+                k: redact(v) if isinstance(v, str) else v
+                for k, v in vars(record).items()
+                if k not in _STANDARD and not k.startswith("_")
+            }
+        )
         if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
+            line["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(line, default=str, ensure_ascii=False)
 
 

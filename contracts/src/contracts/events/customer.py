@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from contracts.envelope import Event
 
@@ -117,3 +117,94 @@ class CustomerErasedV1(Event):
 
     customer_id: str
     erased_at: datetime
+
+
+class RiskState(StrEnum):
+    """R-07: 经营受阻 / 资金紧张 / 信用恶化."""
+
+    normal = "normal"
+    business_disrupted = "business_disrupted"
+    funds_tight = "funds_tight"
+    credit_deteriorating = "credit_deteriorating"
+
+
+class MessageChannel(StrEnum):
+    """R-40 channels; consent is recorded per channel (R-42)."""
+
+    email = "email"
+    sms = "sms"
+    im = "im"
+    in_app = "in_app"
+
+
+class Purpose(StrEnum):
+    """Why a message is sent (R-42): service messages about an open case need no consent."""
+
+    service = "service"
+    care = "care"
+    marketing = "marketing"
+
+
+class CustomerRiskChangedV1(Event):
+    """R-07: a changed risk state; `credit_deteriorating` tightens terms wherever the account is worked."""
+
+    event_type: ClassVar[str] = "customer.risk_changed.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    risk_state: RiskState
+    previous: RiskState
+    reason: str
+
+
+class CustomerTagsChangedV1(Event):
+    """R-04 need tags, used to target follow-ups and messages."""
+
+    event_type: ClassVar[str] = "customer.tags_changed.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    tags: list[str]
+    added: list[str]
+    removed: list[str]
+
+
+class ContactPoint(BaseModel):
+    """One contact's addresses. Personal data (R-09): consumers keep only what they need, encrypted at rest."""
+
+    contact_id: str
+    name: str
+    email: str | None = None
+    phone: str | None = Field(default=None, description="E.164, e.g. +8613812345678")
+    primary: bool = False
+
+
+class CustomerContactsChangedV1(Event):
+    """The customer's contacts as they now are (full state, not a delta), for the notifier's recipient list.
+
+    The only event carrying contact data; only the notifier subscribes. `contacts`
+    is empty after erasure.
+    """
+
+    event_type: ClassVar[str] = "customer.contacts_changed.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    language: str | None = None
+    time_zone: str | None = None
+    contacts: list[ContactPoint]
+
+
+class CustomerConsentChangedV1(Event):
+    """R-42: a contact granted or withdrew consent for a channel and purpose."""
+
+    event_type: ClassVar[str] = "customer.consent_changed.v1"
+    aggregate: ClassVar[str] = "customer"
+
+    customer_id: str
+    contact_id: str
+    channel: MessageChannel
+    purpose: Purpose
+    granted: bool
+    source: str = Field(description="where the consent came from: form, phone call, unsubscribe link, import ...")
+    recorded_at: datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from customer import api
+from customer import api, api_data, api_privacy
 from customer.models import Base, kit
 from servicekit.runtime import ServiceRuntime
 
@@ -14,6 +14,8 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         "customer", metadata=Base.metadata, tables=kit, description="Customer records (R-01 .. R-09)", **overrides
     )
     service.include_router(api.router)
+    service.include_router(api_data.router)
+    service.include_router(api_privacy.router)
     return service
 
 
