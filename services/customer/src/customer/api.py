@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from contracts.events.customer import CooperationStage, CustomerType, ValueTier
 from customer import service
-from customer.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate
+from customer.schemas import CustomerCreate, CustomerRead, CustomerUpdate
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
 from servicekit.runtime import DbSession
 
@@ -20,26 +19,6 @@ Writer = Annotated[Principal, require_roles(Role.agent, Role.sales, Role.supervi
 @router.post("", status_code=201, response_model=CustomerRead)
 async def create_customer(body: CustomerCreate, session: DbSession, principal: Writer) -> object:
     return await service.create(session, principal, body)
-
-
-@router.get("", response_model=CustomerPage)
-async def list_customers(
-    session: DbSession,
-    principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
-    owner: str | None = None,
-    customer_type: CustomerType | None = None,
-    stage: CooperationStage | None = None,
-    tier: ValueTier | None = None,
-) -> object:
-    filters = {
-        key: value.value if hasattr(value, "value") else value
-        for key, value in {"owner": owner, "customer_type": customer_type, "stage": stage, "tier": tier}.items()
-        if value is not None
-    }
-    items, next_cursor = await service.get_all(session, principal, limit=limit, cursor=cursor, filters=filters)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get("/{customer_id}", response_model=CustomerRead)

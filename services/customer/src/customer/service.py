@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
-from datetime import datetime
 
-from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.customer import (
@@ -18,9 +15,9 @@ from contracts.events.customer import (
 from customer import rules
 from customer.models import Customer
 from customer.schemas import CustomerCreate, CustomerUpdate
-from servicekit.auth import Principal, account_filter, sees_account
+from servicekit.auth import Principal, sees_account
 from servicekit.db import utcnow
-from servicekit.errors import ApiError, not_found
+from servicekit.errors import not_found
 from servicekit.numbering import next_number
 from servicekit.outbox import record_event
 
@@ -69,30 +66,6 @@ async def get(session: AsyncSession, principal: Principal, customer_id: str) -> 
     if customer is None or not sees_account(principal, owner=customer.owner, team=customer.team):
         raise not_found("customer", customer_id)
     return customer
-
-
-async def get_all(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    limit: int,
-    cursor: str | None,
-    filters: dict[str, str],
-) -> tuple[list[Customer], str | None]:
-    query = select(Customer).order_by(Customer.created_at, Customer.id).limit(limit + 1)
-    for field, value in filters.items():
-        query = query.where(getattr(Customer, field) == value)
-    visible = account_filter(principal, Customer.owner, Customer.team)
-    if visible is not None:
-        query = query.where(visible)
-    if cursor:
-        created_at, last_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(Customer.created_at > created_at, and_(Customer.created_at == created_at, Customer.id > last_id))
-        )
-    rows = list((await session.scalars(query)).all())
-    page, more = rows[:limit], len(rows) > limit
-    return page, _encode_cursor(page[-1]) if more else None
 
 
 async def update(session: AsyncSession, principal: Principal, customer_id: str, data: CustomerUpdate) -> Customer:
@@ -148,17 +121,3 @@ async def _record_change_events(session: AsyncSession, customer: Customer, chang
             aggregate_id=customer.id,
             aggregate_version=version,
         )
-
-
-def _encode_cursor(customer: Customer) -> str:
-    raw = f"{customer.created_at.isoformat()}|{customer.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, last_id = raw.split("|", 1)
-        return datetime.fromisoformat(created_at), last_id
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, "validation_error", "cursor: not a cursor this API returned", field="cursor") from None
