@@ -1,4 +1,5 @@
-"""notifier tables: so far only the kit's outbox, inbox and number counters; its domain tables come with its issue."""
+"""Notifier tables: recipients, consents, messages and their attempts (delivery, H4) and
+templates and the staff inbox (content, in models_content.py). One metadata for Alembic."""
 
 from __future__ import annotations
 
@@ -7,3 +8,6 @@ from servicekit.tables import kit_tables
 
 Base = make_base()
 kit = kit_tables(Base.metadata)
+
+# the content tables register on the same metadata
+from notifier import models_content  # noqa: E402,F401
