@@ -13,6 +13,7 @@ import re
 import time
 import tomllib
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,7 +25,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifier.models_content import MessageTemplate, TemplateVersion
-from servicekit.db import utcnow
+from servicekit.db import Database, utcnow
 
 LANGUAGES = ("zh", "en")
 PARTS = ("subject", "text", "html", "short_text")
@@ -72,6 +73,7 @@ class Rendered:
     text: str
     html: str | None
     template_version: int
+    language: str = ""
 
 
 # -- pure rules -------------------------------------------------------------------------------------------
@@ -203,12 +205,12 @@ async def _head(session: AsyncSession, name: str) -> _Head | None:
         row.language: _Version(name, row.language, row.version, row.subject, row.text, row.html, row.short_text)
         for row in rows
     }
-    head = _Head(template.purpose, _split(template.channels), template.audience, versions, time.monotonic())
+    head = _Head(template.purpose, channel_list(template.channels), template.audience, versions, time.monotonic())
     _heads[name] = head
     return head
 
 
-def _split(channels: str) -> list[str]:
+def channel_list(channels: str) -> list[str]:
     return [channel for channel in channels.split(",") if channel]
 
 
@@ -238,8 +240,20 @@ async def render(
         raise UnknownTemplate(template)
     if head.purpose != purpose:
         raise WrongPurpose(template, purpose, head.purpose)
-    version = next(head.versions[lang] for lang in language_order(language) if lang in head.versions)
-    return render_version(version, channel, parameters)
+    return render_version(_version_for(head, language), channel, parameters)
+
+
+async def preview(session: AsyncSession, *, template: str, language: str | None, channel: str, parameters: dict) -> Rendered:
+    """What `render` would send now, with the newest stored version (no cached head)."""
+    forget(template)
+    head = await _head(session, template)
+    if head is None or not head.versions:
+        raise UnknownTemplate(template)
+    return render_version(_version_for(head, language), channel, parameters)
+
+
+def _version_for(head: _Head, language: str | None) -> _Version:
+    return next(head.versions[lang] for lang in language_order(language) if lang in head.versions)
 
 
 def render_version(version: _Version, channel: str, parameters: dict) -> Rendered:
@@ -262,7 +276,7 @@ def render_version(version: _Version, channel: str, parameters: dict) -> Rendere
     body = part(body_part) or ""
     # a subject is one header line
     subject = " ".join(subject.split()) if subject is not None else None
-    return Rendered(subject=subject, text=body, html=part(html_part), template_version=version.version)
+    return Rendered(subject, body, part(html_part), version.version, version.language)
 
 
 # -- editing -----------------------------------------------------------------------------------------------
@@ -388,3 +402,42 @@ def _insert_ignoring_duplicates(session: AsyncSession):  # noqa: ANN202 - dialec
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(MessageTemplate).on_conflict_do_nothing()
+
+
+# -- reading for the API -----------------------------------------------------------------------------------
+
+
+async def get_all(session: AsyncSession) -> list[tuple[MessageTemplate, dict[str, int]]]:
+    """Every template with the newest version number per language."""
+    newest = await session.execute(
+        select(TemplateVersion.template_name, TemplateVersion.language, func.max(TemplateVersion.version))
+        .where(TemplateVersion.active.is_(True))
+        .group_by(TemplateVersion.template_name, TemplateVersion.language)
+    )
+    by_name: dict[str, dict[str, int]] = {}
+    for name, language, version in newest:
+        by_name.setdefault(name, {})[language] = version
+    templates = await session.scalars(select(MessageTemplate).order_by(MessageTemplate.name))
+    return [(template, by_name.get(template.name, {})) for template in templates]
+
+
+async def get_versions(session: AsyncSession, name: str) -> tuple[MessageTemplate, list[TemplateVersion]]:
+    template = await session.get(MessageTemplate, name)
+    if template is None:
+        raise UnknownTemplate(name)
+    versions = await session.scalars(
+        select(TemplateVersion)
+        .where(TemplateVersion.template_name == name)
+        .order_by(TemplateVersion.language, TemplateVersion.version.desc())
+    )
+    return template, list(versions)
+
+
+def seeder(db: Database) -> Callable[[], Awaitable[int]]:
+    """A start-up job for `service.every(...)`: seed the defaults in a transaction of its own."""
+
+    async def seed() -> int:
+        async with db.session() as session:
+            return await seed_defaults(session)
+
+    return seed

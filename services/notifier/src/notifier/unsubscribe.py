@@ -7,6 +7,12 @@ from datetime import datetime
 from functools import cache
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.notification import NotificationUnsubscribedV1
+from notifier import consent
+from servicekit.db import utcnow
+from servicekit.outbox import record_event
 
 _SALT = "notifier.unsubscribe.v1"
 
@@ -59,3 +65,25 @@ def link(recipient_customer_id: str, contact_id: str, channel: str, purpose: str
 def headers(url: str) -> dict[str, str]:
     """RFC 2369 / RFC 8058 headers that let a mail client unsubscribe with one click (a POST to `url`)."""
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+async def apply(session: AsyncSession, found: Unsubscription, *, at: datetime | None = None) -> bool:
+    """Withdraw the consent in the caller's transaction and tell the customer service (R-42).
+
+    Idempotent: a second use of the same link changes nothing and records no second event.
+    """
+    if await consent.granted(session, found.customer_id, found.contact_id, found.channel, found.purpose) is False:
+        return False  # already withdrawn: the same link used twice
+    at = at or utcnow()
+    await consent.withdraw(
+        session, found.customer_id, found.contact_id, found.channel, found.purpose, "unsubscribe_link", at=at
+    )
+    event = NotificationUnsubscribedV1(
+        customer_id=found.customer_id,
+        contact_id=found.contact_id,
+        channel=found.channel,
+        purpose=found.purpose,
+        unsubscribed_at=at,
+    )
+    await record_event(session, event, aggregate_id=found.customer_id, aggregate_version=0)
+    return True
