@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from customer import api, api_data, api_privacy
+from customer.consent import on_unsubscribed
 from customer.models import Base, kit
 from servicekit.runtime import ServiceRuntime
 
@@ -16,6 +17,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.include_router(api.router)
     service.include_router(api_data.router)
     service.include_router(api_privacy.router)
+    service.consume("consent", on_unsubscribed)  # R-42 unsubscribe link -> withdrawn consent
     return service
 
 
