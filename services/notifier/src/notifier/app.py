@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from notifier import api_content, templates
+from typing import Any
+
+from notifier import api, api_content, consumers, metrics, scheduled, templates
 from notifier.models import Base, kit
+from notifier.settings import notifier_settings
+from notifier.triggers import triggers
 from servicekit.runtime import ServiceRuntime
 
-service = ServiceRuntime("notifier", metadata=Base.metadata, tables=kit, description="Customer and staff notifications (R-40 .. R-43)")
-service.include_router(api_content.templates_router)
-service.include_router(api_content.inbox_router)
-service.include_router(api_content.unsubscribe_router)
-service.every("default templates", 3600.0, templates.seeder(service.db))  # seeds on start; idempotent
+
+def create_service(**overrides: Any) -> ServiceRuntime:
+    service = ServiceRuntime(
+        "notifier", metadata=Base.metadata, tables=kit,
+        description="Customer and staff notifications (R-40 .. R-43)", **overrides,
+    )
+    settings = notifier_settings()
+    triggers()  # a broken mapping fails the start, not the first event
+    metrics.initialise_series()
+    service.include_router(api.router)
+    service.include_router(api_content.templates_router)
+    service.include_router(api_content.inbox_router)
+    service.include_router(api_content.unsubscribe_router)
+    service.consume("customer-events", consumers.on_customer_event)
+    service.consume("requests", consumers.on_request)
+    service.consume("domain-events", consumers.on_domain_event)
+    service.every("default templates", 3600.0, templates.seeder(service.db))  # seeds on start; idempotent
+    if settings.dispatcher_enabled:
+        dispatcher = scheduled.build_dispatcher(service.db, settings)
+        service.app.state.dispatcher = dispatcher
+        service.every("dispatcher", settings.dispatcher_interval_seconds, dispatcher.drain)
+    service.every("delivery gauges", settings.gauges_interval_seconds, lambda: scheduled.refresh_gauges(service.db))
+    return service
+
+
+service = create_service()
 app = service.app

@@ -1,0 +1,101 @@
+"""Event handlers: the recipient read model (customer.*), the explicit command (notification.requested.v1)
+and the domain events the trigger mapping names (R-41). The kit's consumer gives inbox + ack after commit;
+a `Rejected` request is dead-lettered with its reason, never retried."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts import Envelope
+from contracts.events.customer import (
+    CustomerConsentChangedV1,
+    CustomerContactsChangedV1,
+    CustomerErasedV1,
+    CustomerMergedV1,
+    CustomerRegisteredV1,
+    CustomerUpdatedV1,
+)
+from contracts.events.notification import NotificationRequestedV1, Recipient as RecipientRef
+from notifier import consent, metrics, pipeline, recipients
+from notifier.settings import notifier_settings
+from notifier.triggers import triggers
+from servicekit.db import utcnow
+
+log = logging.getLogger("notifier.consumers")
+
+clock: Callable[[], datetime] = utcnow  # tests inject a fixed clock
+
+
+async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
+    event = envelope.payload()
+    version = envelope.aggregate_version
+    if isinstance(event, CustomerRegisteredV1):
+        values = {"language": event.language, "time_zone": event.time_zone, "owner": event.owner, "team": event.team}
+        await recipients.apply_profile(session, event.customer_id, version, values)
+    elif isinstance(event, CustomerUpdatedV1):
+        await recipients.apply_profile(session, event.customer_id, version, dict(event.profile))
+    elif isinstance(event, CustomerContactsChangedV1):
+        await recipients.apply_contacts(session, version, event)
+    elif isinstance(event, CustomerConsentChangedV1):
+        await consent.record(
+            session, customer_id=event.customer_id, contact_id=event.contact_id, channel=event.channel,
+            purpose=event.purpose, granted=event.granted, source=event.source, recorded_at=event.recorded_at,
+        )
+    elif isinstance(event, CustomerErasedV1):
+        await recipients.erase(session, event.customer_id)
+    elif isinstance(event, CustomerMergedV1):
+        await recipients.merge(session, event)
+
+
+async def _accept(session: AsyncSession, request: pipeline.Request) -> None:
+    try:
+        await pipeline.accept(session, request, settings=notifier_settings(), now=clock())
+    except pipeline.Rejected as exc:
+        metrics.REJECTED_REQUESTS.labels(exc.reason).inc()
+        raise
+
+
+async def on_request(session: AsyncSession, envelope: Envelope) -> None:
+    try:
+        event = envelope.payload()
+    except ValidationError:
+        metrics.REJECTED_REQUESTS.labels("invalid_request").inc()
+        raise
+    assert isinstance(event, NotificationRequestedV1)
+    await _accept(
+        session,
+        pipeline.Request(
+            idempotency_key=event.idempotency_key, recipient=event.recipient, purpose=event.purpose,
+            template=event.template, parameters=event.parameters, requested_at=envelope.occurred_at,
+            channels=[str(c) for c in event.channels] if event.channels else None,
+        ),
+    )
+
+
+async def on_domain_event(session: AsyncSession, envelope: Envelope) -> None:
+    trigger = triggers().get(envelope.type)
+    if trigger is None:
+        return
+    event = envelope.payload()
+    data = event.model_dump(mode="json")
+    if trigger.audience == "customer":
+        targets = [RecipientRef(customer_id=data["customer_id"])]
+    elif trigger.audience == "owner":
+        targets = [RecipientRef(staff=data["owner"])] if data.get("owner") else []
+    else:
+        targets = [RecipientRef(staff=f"role:{role}") for role in data.get("to_roles") or []]
+    for target in targets:
+        await _accept(
+            session,
+            pipeline.Request(
+                idempotency_key=f"{envelope.type}:{envelope.id}:{target.customer_id or target.staff}",
+                recipient=target, purpose=trigger.purpose, template=trigger.template, parameters=data,
+                requested_at=envelope.occurred_at, channels=[str(c) for c in trigger.channels] if trigger.channels else None,
+                about_open_case=trigger.open_case,
+            ),
+        )

@@ -1,0 +1,192 @@
+"""Request -> message rows (R-40 .. R-43): validate, resolve the recipient, apply consent and restraint,
+render once, and write one due row per channel. Outcomes decided here (suppressed) are emitted in the same
+transaction; the dispatcher sends the rest."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.notification import (
+    NotificationFailedV1,
+    NotificationSentV1,
+    NotificationSuppressedV1,
+    Recipient as RecipientRef,
+)
+from notifier import consent, metrics, recipients, restraint, templates, unsubscribe
+from notifier.models import Consent, Message
+from notifier.settings import NotifierSettings
+from servicekit.broker import PermanentError
+from servicekit.db import after_commit
+from servicekit.outbox import record_events
+
+WAITING = ("pending", "deferred", "sending")
+COUNTED = (*WAITING, "sent")
+
+
+class Rejected(PermanentError):
+    """The request can never be sent (unknown template, purpose or recipient): dead-lettered with `reason`."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Request:
+    idempotency_key: str
+    recipient: RecipientRef
+    purpose: str
+    template: str
+    requested_at: datetime
+    parameters: dict[str, Any] = field(default_factory=dict)
+    channels: list[str] | None = None
+    about_open_case: bool = False
+
+
+def outcome_event(message: Message, status: str, at: datetime, **extra: Any) -> tuple[Any, str, int]:
+    """The notification.* event for a finished message, as (event, aggregate id, version) for record_events."""
+    common = dict(
+        notification_id=message.id,
+        idempotency_key=message.idempotency_key,
+        recipient=RecipientRef(customer_id=message.customer_id, contact_id=message.contact_id, staff=message.staff),
+        purpose=message.purpose,
+        template=message.template,
+        channel=message.channel,
+    )
+    if status == "sent":
+        event = NotificationSentV1(**common, sent_at=at, provider_message_id=extra.get("provider_message_id"))
+    elif status == "failed":
+        event = NotificationFailedV1(**common, reason=extra["reason"], failed_at=at)
+    else:
+        event = NotificationSuppressedV1(**common, reason=extra["reason"], suppressed_at=at)
+    return event, message.id, 1
+
+
+def count_after_commit(session: AsyncSession, channel: str, purpose: str, outcome: str) -> None:
+    after_commit(session, metrics.NOTIFICATIONS.labels(channel, purpose, outcome).inc)
+
+
+async def _recent(session: AsyncSession, customer_id: str, purpose: str, since: datetime) -> list[datetime]:
+    """One time per earlier request (all its channels count once) for the frequency cap."""
+    rows = await session.scalars(
+        select(func.min(Message.due_at))
+        .where(
+            Message.customer_id == customer_id, Message.purpose == purpose,
+            Message.status.in_(COUNTED), Message.due_at > since,
+        )
+        .group_by(Message.idempotency_key)
+    )
+    return list(rows)
+
+
+async def _consents(session: AsyncSession, customer_id: str, contact_id: str | None, purpose: str) -> dict[str, bool]:
+    if contact_id is None or purpose not in consent.NEEDS_CONSENT:
+        return {}
+    rows = await session.execute(
+        select(Consent.channel, Consent.granted).where(
+            Consent.customer_id == customer_id, Consent.contact_id == contact_id, Consent.purpose == purpose
+        )
+    )
+    return {channel: granted for channel, granted in rows}
+
+
+async def accept(
+    session: AsyncSession, request: Request, *, settings: NotifierSettings, now: datetime | None = None
+) -> list[Message]:
+    """Write the request's message rows; a key seen before writes nothing (R-43 no duplicates).
+    `now` (the injected clock) drives consent and restraint; requested_at is when the request was made."""
+    now = now or request.requested_at
+    if await session.scalar(select(Message.id).where(Message.idempotency_key == request.idempotency_key).limit(1)):
+        return []
+    if not await templates.template_exists(session, request.template):
+        raise Rejected("unknown_template", f"template {request.template!r} does not exist")
+    channels = list(request.channels or await templates.default_channels(session, request.template))
+    target = request.recipient
+    decision = restraint.Decision("send", now)
+    granted: dict[str, bool] = {}
+    if target.customer_id is not None:
+        addresses = await recipients.customer_addresses(session, target.customer_id, target.contact_id, channels)
+        if addresses is None:
+            raise Rejected("unknown_recipient", f"customer {target.customer_id} is not known to the notifier")
+        contact_id = next(iter(addresses.values())).contact_id if addresses else target.contact_id
+        granted = await _consents(session, target.customer_id, contact_id, request.purpose)
+        cap = settings.frequency_caps.get(request.purpose)
+        recent = await _recent(session, target.customer_id, request.purpose, now - timedelta(days=cap[1])) if cap else []
+        first = next(iter(addresses.values()), None)
+        decision = restraint.decide(
+            now, purpose=request.purpose, time_zone=first.time_zone if first else None, recent=recent,
+            quiet_start=settings.quiet_start, quiet_end=settings.quiet_end, default_zone=settings.default_time_zone,
+            caps=settings.frequency_caps, cap_policy=settings.frequency_cap_policy,
+            open_case_exempt=settings.quiet_hours_exempt_open_case, about_open_case=request.about_open_case,
+        )
+    else:
+        addresses = {
+            channel: recipients.Address(None, recipients.staff_address(settings.staff_contacts, target.staff, channel), None, None)
+            for channel in channels
+        }
+
+    messages: list[Message] = []
+    suppressed: list[tuple[Message, str]] = []
+    for channel in channels:
+        address = addresses[channel]
+        message = Message(
+            id=str(uuid.uuid4()), idempotency_key=request.idempotency_key, channel=channel,
+            purpose=request.purpose, template=request.template, customer_id=target.customer_id,
+            contact_id=address.contact_id, staff=target.staff, address=address.address,
+            requested_at=request.requested_at, due_at=decision.due_at, attempts=0,
+            status="deferred" if decision.outcome == "defer" else "pending",
+            reason=decision.reason,
+        )
+        reason = _suppression(request, channel, address, granted, decision)
+        if reason is None:
+            parameters = dict(request.parameters)
+            if target.customer_id is not None and request.purpose in consent.NEEDS_CONSENT:
+                message.unsubscribe_url = unsubscribe.link(target.customer_id, address.contact_id or "", channel, request.purpose)
+                parameters["unsubscribe_url"] = message.unsubscribe_url
+            try:
+                rendered = await templates.render(
+                    session, template=request.template, purpose=request.purpose, language=address.language,
+                    channel=channel, parameters=parameters,
+                )
+            except templates.MissingParameter as exc:
+                raise Rejected("missing_parameter", str(exc)) from None
+            except templates.UnknownTemplate as exc:
+                raise Rejected("unknown_template", str(exc)) from None
+            except templates.TemplateError as exc:
+                raise Rejected("wrong_purpose" if exc.field == "purpose" else "invalid_request", str(exc)) from None
+            message.subject, message.body, message.html = rendered.subject, rendered.text, rendered.html
+            message.template_version = rendered.template_version
+            if decision.outcome == "defer":
+                count_after_commit(session, channel, request.purpose, "deferred")
+        else:
+            message.status, message.reason, message.finished_at = "suppressed", reason, now
+            message.address = None
+            suppressed.append((message, reason))
+            count_after_commit(session, channel, request.purpose, "suppressed")
+        messages.append(message)
+    session.add_all(messages)
+    await session.flush()
+    await record_events(session, [outcome_event(m, "suppressed", now, reason=r) for m, r in suppressed])
+    return messages
+
+
+def _suppression(
+    request: Request, channel: str, address: recipients.Address, granted: dict[str, bool],
+    decision: restraint.Decision,
+) -> str | None:
+    """Why this channel's message is not sent, or None (R-42 consent, R-43 frequency cap, no address)."""
+    if decision.outcome == "drop":
+        return decision.reason
+    if request.recipient.customer_id is not None:
+        ok, reason = consent.allowed(request.purpose, channel, granted.get(channel))
+        if not ok:
+            return reason
+    if address.address is None:
+        return "no_address"
+    return None
