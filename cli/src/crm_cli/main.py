@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 
+from crm_cli import datacare
 from servicekit.settings import SERVICES, common_settings
 
 NO_BROKER = (
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "replay":
             sub.add_argument("--message-id", default=None, help="only the dead letter with this message id")
     dlq.set_defaults(func=cmd_dlq)
+    datacare.add_commands(commands)  # pii new-key|rekey, backup, restore
     return parser
 
 
