@@ -36,34 +36,32 @@ _COMPILED_MAX = 1024
 class TemplateError(ValueError):
     """A template cannot be used: unknown, wrong purpose, bad syntax or a parameter missing."""
 
-    field: str | None = None
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class UnknownTemplate(TemplateError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"unknown template {name!r}")
+        super().__init__(f"unknown template {name!r}", field="template")
         self.name = name
-        self.field = "template"
 
 
 class MissingParameter(TemplateError):
     def __init__(self, name: str, template: str = "") -> None:
         where = f" by template {template!r}" if template else ""
-        super().__init__(f"missing parameter {name!r} needed{where}")
+        super().__init__(f"missing parameter {name!r} needed{where}", field=f"parameters.{name}")
         self.name = name
-        self.field = f"parameters.{name}"
 
 
 class WrongPurpose(TemplateError):
     def __init__(self, name: str, purpose: str, expected: str) -> None:
-        super().__init__(f"template {name!r} is for purpose {expected!r}, not {purpose!r}")
-        self.field = "purpose"
+        super().__init__(f"template {name!r} is for purpose {expected!r}, not {purpose!r}", field="purpose")
 
 
 class TemplateSyntax(TemplateError):
     def __init__(self, field: str, line: int | None, message: str) -> None:
-        super().__init__(f"{field}: syntax error on line {line}: {message}")
-        self.field = field
+        super().__init__(f"{field}: syntax error on line {line}: {message}", field=field)
         self.line = line
 
 
@@ -260,7 +258,7 @@ def render_version(version: _Version, channel: str, parameters: dict) -> Rendere
     try:
         subject_part, body_part, html_part = CHANNEL_PARTS[channel]
     except KeyError:
-        raise TemplateError(f"unknown channel {channel!r}") from None
+        raise TemplateError(f"unknown channel {channel!r}", field="channel") from None
 
     def part(name: str | None) -> str | None:
         if name is None or getattr(version, name) is None:
@@ -298,7 +296,7 @@ async def save_version(
     template = await session.get(MessageTemplate, name, with_for_update=True)
     if template is None:
         if purpose is None:
-            raise TemplateError("a new template needs its purpose") from None
+            raise TemplateError("a new template needs its purpose", field="purpose")
         template = MessageTemplate(
             name=name, purpose=purpose, channels=",".join(channels or ["email"]), audience=audience, created_at=utcnow()
         )
