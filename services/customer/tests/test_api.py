@@ -104,7 +104,7 @@ async def test_patch_changes_only_what_is_sent_and_emits_one_event_per_kind(clie
     response = await client.patch(
         f"/customers/{created['id']}",
         json={"industry": "manufacturing", "tier": "high", "owner": "alice", "team": "east"},
-        headers=AGENT,
+        headers=MANAGER,
     )
     assert response.status_code == 200
     body = response.json()
@@ -115,6 +115,9 @@ async def test_patch_changes_only_what_is_sent_and_emits_one_event_per_kind(clie
     assert classified["data"]["previous"] == {"tier": "low"}
     assert classified["aggregate_version"] == 2
 
+    # owners are set by hand only by a supervisor, manager or admin
+    refused = await client.patch(f"/customers/{created['id']}", json={"owner": "bob"}, headers=AGENT)
+    assert refused.status_code == 403
     unchanged = await client.patch(f"/customers/{created['id']}", json={"industry": "manufacturing"}, headers=AGENT)
     assert unchanged.json()["version"] == 2
     assert len(await events_for(created["id"])) == 4

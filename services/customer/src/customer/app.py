@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from customer import api, api_data, api_privacy
-from customer.consent import on_unsubscribed
+from customer import api, api_data, api_privacy, consumers, metrics, scheduled
 from customer.models import Base, kit
+from customer.settings import customer_settings
 from servicekit.runtime import ServiceRuntime
 
 
@@ -14,10 +14,17 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service = ServiceRuntime(
         "customer", metadata=Base.metadata, tables=kit, description="Customer records (R-01 .. R-09)", **overrides
     )
-    service.include_router(api.router)
+    settings = customer_settings()
+    metrics.initialise_series()
+    # fixed paths (/customers/lookup, ...) first, so /customers/{customer_id} does not shadow them
     service.include_router(api_data.router)
     service.include_router(api_privacy.router)
-    service.consume("consent", on_unsubscribed)  # R-42 unsubscribe link -> withdrawn consent
+    service.include_router(api.router)
+    service.consume("figures", consumers.on_figures_event)
+    service.every(
+        "reclassification", settings.reclassify_interval_seconds,
+        scheduled.after_first_interval(lambda: scheduled.reclassify_all(service.db)),
+    )
     return service
 
 

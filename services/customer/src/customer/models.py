@@ -68,8 +68,12 @@ class Customer(Base):
     complaints_12m: Mapped[int] = mapped_column(Integer, default=0)
     survey_score: Mapped[float | None] = mapped_column(Float)
     figures_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # rule 5: aggregate_version of the last order-figures event applied; older ones are ignored
+    figures_version: Mapped[int] = mapped_column(Integer, default=0)
     owner: Mapped[str | None] = mapped_column(String(100), index=True)
     team: Mapped[str | None] = mapped_column(String(100))
+    # an owner chosen by hand is kept when industry or service type change later
+    owner_set_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # idempotent import: the same source row maps to the same customer
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
