@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from customer import api, api_data, api_privacy, consumers, metrics, scheduled
+from customer import api, api_data, api_privacy, consent, consumers, metrics, scheduled
 from customer.models import Base, kit
 from customer.settings import customer_settings
 from servicekit.runtime import ServiceRuntime
@@ -21,6 +21,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.include_router(api_privacy.router)
     service.include_router(api.router)
     service.consume("figures", consumers.on_figures_event)
+    service.consume("consent", consent.on_unsubscribed)  # R-42 unsubscribe link -> withdrawn consent (H3)
     service.every(
         "reclassification", settings.reclassify_interval_seconds,
         scheduled.after_first_interval(lambda: scheduled.reclassify_all(service.db)),
