@@ -26,6 +26,7 @@ from servicekit.testing import migrate, running
 os.environ.setdefault("CRM_NOTIFIER_DISPATCHER_ENABLED", "false")
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # delivery_helpers, for the tests (importlib import mode)
 
 
 def free_port() -> int:

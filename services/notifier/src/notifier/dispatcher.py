@@ -115,14 +115,13 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Claim one batch, send it, record the outcomes; returns how many rows were claimed."""
         now = self.clock()
-        claimed = await self._claim(now)
-        if not claimed:
-            return 0
-        results = await asyncio.gather(*(self._send(item) for item in claimed))
-        await self._record(results)
-        return len(claimed)
+        claimed, total = await self._claim(now)
+        if claimed:
+            await self._record(list(await asyncio.gather(*(self._send(item) for item in claimed))))
+        return total
 
-    async def _claim(self, now: datetime) -> list[tuple[Outgoing, str, datetime, int]]:
+    async def _claim(self, now: datetime) -> tuple[list[tuple[Outgoing, str, datetime, int]], int]:
+        """(rows to send, rows claimed); rows suppressed at claim time are finished here."""
         s = self.settings
         async with self.db.session() as session:
             rows = (
@@ -140,7 +139,7 @@ class Dispatcher:
                 )
             ).all()
             if not rows:
-                return []
+                return [], 0
             withdrawn = await _without_consent(session, rows)
             claimed, suppressed = [], []
             for row in rows:
@@ -154,7 +153,7 @@ class Dispatcher:
                 row.status, row.lease_until, row.attempts = "sending", now + timedelta(seconds=s.lease_seconds), row.attempts + 1
                 claimed.append((_outgoing(row), row.purpose, row.requested_at, row.attempts))
             await record_events(session, [outcome_event(r, "suppressed", now, reason=r.reason) for r in suppressed])
-        return claimed
+        return claimed, len(rows)
 
     async def _send(self, item: tuple[Outgoing, str, datetime, int]) -> Result:
         message, purpose, requested_at, attempts = item

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -18,8 +19,12 @@ from notifier.channels import Outgoing, Permanent, Transient
 from notifier.settings import NotifierSettings
 
 
+# no folding into encoded words: List-Unsubscribe must stay a plain <URL> (RFC 2369)
+POLICY = policy.SMTP.clone(max_line_length=998)
+
+
 def build(message: Outgoing, sender: str) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=POLICY)
     email["From"] = sender
     email["To"] = message.address
     email["Subject"] = message.subject or ""
@@ -57,7 +62,9 @@ class EmailChannel:
         try:
             if client is None or not client.is_connected:
                 client = await self._connect()
-            await client.send_message(build(message, self.settings.smtp_from))
+            # flattened here: send_message would re-fold headers with its own policy
+            raw = build(message, self.settings.smtp_from).as_bytes()
+            await client.sendmail(self.settings.smtp_from, [message.address], raw)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise Permanent(_reason(next(iter(exc.recipients), None))) from None
         except aiosmtplib.SMTPResponseException as exc:
