@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from customer import api, api_data, api_privacy, consent, consumers, metrics, scheduled
+from customer import api, api_data, api_privacy, consent, consumers, jobs, metrics, scheduled
 from customer.models import Base, kit
 from customer.settings import customer_settings
 from servicekit.runtime import ServiceRuntime
@@ -26,6 +26,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         "reclassification", settings.reclassify_interval_seconds,
         scheduled.after_first_interval(lambda: scheduled.reclassify_all(service.db)),
     )
+    service.every("import recovery", 3600.0, jobs.recovery(service.db))  # fail imports a restart interrupted
     return service
 
 
