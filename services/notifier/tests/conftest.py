@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,19 @@ async def client(notifier_schema: None):
 
     async with running(service.app) as client:
         yield client
+
+
+NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai, outside quiet hours
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
+    """The pipeline's injected clock, at NOON; a test moves it with clock["value"] = ..."""
+    from notifier import consumers
+
+    now = {"value": NOON}
+    monkeypatch.setattr(consumers, "clock", lambda: now["value"])
+    return now
 
 
 class SmtpSink:

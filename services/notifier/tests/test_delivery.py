@@ -21,16 +21,6 @@ LATE = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # 22:00 in Asia/Shanghai
 OPENING = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 08:00 the next morning
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch):
-    """The pipeline's injected clock; tests move it."""
-    from notifier import consumers
-
-    now = {"value": NOON}
-    monkeypatch.setattr(consumers, "clock", lambda: now["value"])
-    return now
-
-
 async def test_service_email_is_sent_once_with_message_id_from_the_key(client, smtp_sink, clock) -> None:
     await broker_ready()
     customer_id, _ = await add_customer()
