@@ -195,6 +195,8 @@ async def test_preview_renders_parts_and_names_a_missing_parameter(client) -> No
     missing = await client.post("/templates/case_resolved/preview", json={"channel": "sms", "parameters": {}}, headers=AGENT)
     assert missing.status_code == 422
     assert missing.json()["error"]["field"] == "parameters.number"
+    care = await client.post("/templates/care_birthday/preview", json={"language": "zh"}, headers=AGENT)
+    assert care.status_code == 200 and "/unsubscribe/example" in care.json()["html"]
     unknown = await client.post("/templates/nope/preview", json={}, headers=AGENT)
     assert unknown.status_code == 404
     assert (await client.get("/templates")).status_code == 401

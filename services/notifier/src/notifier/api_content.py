@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.events.customer import MessageChannel, Purpose
 from notifier import inbox, templates, unsubscribe
+from notifier.settings import notifier_settings
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
 from servicekit.errors import ApiError
 from servicekit.runtime import DbSession
@@ -139,9 +140,11 @@ async def edit_template(
 
 @templates_router.post("/templates/{name}/preview", response_model=PreviewRead)
 async def preview_template(name: TemplateName, body: PreviewRequest, session: DbSession, _: CurrentPrincipal) -> PreviewRead:
+    # a care/marketing template needs the link the pipeline adds; an example stands in unless given
+    parameters = {"unsubscribe_url": f"{notifier_settings().public_base_url.rstrip('/')}/unsubscribe/example", **body.parameters}
     try:
         rendered = await templates.preview(
-            session, template=name, language=body.language, channel=str(body.channel), parameters=body.parameters
+            session, template=name, language=body.language, channel=str(body.channel), parameters=parameters
         )
     except templates.TemplateError as exc:
         raise _unprocessable(exc) from None
