@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
 
 from contracts.events.customer import MessageChannel, Purpose
 from notifier import inbox, templates, unsubscribe
@@ -135,6 +136,8 @@ async def edit_template(
         )
     except templates.TemplateError as exc:
         raise _unprocessable(exc) from None
+    except IntegrityError:  # two editors created the same new template or version at once
+        raise ApiError(409, "conflict", f"template {name} changed meanwhile; reload and retry") from None
     return VersionRead.model_validate(row)
 
 
