@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from email import message_from_bytes
 
@@ -26,7 +25,6 @@ class Recorder:
         }
         self.file.write(json.dumps(line) + "\n")
         self.file.flush()
-        os.fsync(self.file.fileno())
         return "250 OK"
 
 

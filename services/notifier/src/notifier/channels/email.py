@@ -7,9 +7,8 @@ receiving side and the tests can see duplicates). 5xx replies are permanent, 4xx
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
-from email import policy
-from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
@@ -19,24 +18,57 @@ from notifier.channels import Outgoing, Permanent, Transient
 from notifier.settings import NotifierSettings
 
 
-# no folding into encoded words: List-Unsubscribe must stay a plain <URL> (RFC 2369)
-POLICY = policy.SMTP.clone(max_line_length=998)
+def encoded_words(text: str) -> str:
+    """RFC 2047 base64 encoded-words (each <= 75 chars) for a non-ASCII header; ASCII stays as is."""
+    if text.isascii():
+        return text
+    words, chunk = [], b""
+    for char in text:
+        piece = char.encode()
+        if len(chunk) + len(piece) > 45:
+            words.append(chunk)
+            chunk = b""
+        chunk += piece
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode()}?=" for w in words)
 
 
-def build(message: Outgoing, sender: str) -> EmailMessage:
-    email = EmailMessage(policy=POLICY)
-    email["From"] = sender
-    email["To"] = message.address
-    email["Subject"] = message.subject or ""
-    email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = f"<{message.provider_key}@crm.notifier>"
+def _part(content_type: str, body: str) -> list[str]:
+    return [
+        f"Content-Type: {content_type}; charset=utf-8",
+        "Content-Transfer-Encoding: base64",
+        "",
+        base64.encodebytes(body.encode()).decode().replace("\n", "\r\n").rstrip("\r\n"),
+    ]
+
+
+def build(message: Outgoing, sender: str) -> bytes:
+    """The message as SMTP bytes, built directly: the stdlib's EmailMessage costs milliseconds per message,
+    which matters at campaign rates. Bodies base64 (UTF-8 safe on any server); html as an alternative."""
+    if any(c in message.address for c in "\r\n<>,"):
+        raise Permanent("invalid email address")  # never let data write headers
+    subject = " ".join((message.subject or "").split())
+    headers = [
+        f"From: {sender}",
+        f"To: {message.address}",
+        f"Subject: {encoded_words(subject)}",
+        f"Date: {formatdate(localtime=False)}",
+        f"Message-ID: <{message.provider_key}@crm.notifier>",
+        "MIME-Version: 1.0",
+    ]
     if message.unsubscribe_url:
-        for name, value in unsubscribe.headers(message.unsubscribe_url).items():
-            email[name] = value
-    email.set_content(message.text)
+        headers += [f"{name}: {value}" for name, value in unsubscribe.headers(message.unsubscribe_url).items()]
     if message.html:
-        email.add_alternative(message.html, subtype="html")
-    return email
+        boundary = f"=_crm_{message.provider_key}"
+        lines = [
+            *headers, f'Content-Type: multipart/alternative; boundary="{boundary}"', "",
+            f"--{boundary}", *_part("text/plain", message.text),
+            f"--{boundary}", *_part("text/html", message.html),
+            f"--{boundary}--", "",
+        ]
+    else:
+        lines = [*headers, *_part("text/plain", message.text), ""]
+    return "\r\n".join(lines).encode()
 
 
 class EmailChannel:
@@ -62,9 +94,7 @@ class EmailChannel:
         try:
             if client is None or not client.is_connected:
                 client = await self._connect()
-            # flattened here: send_message would re-fold headers with its own policy
-            raw = build(message, self.settings.smtp_from).as_bytes()
-            await client.sendmail(self.settings.smtp_from, [message.address], raw)
+            await client.sendmail(self.settings.smtp_from, [message.address], build(message, self.settings.smtp_from))
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise Permanent(_reason(next(iter(exc.recipients), None))) from None
         except aiosmtplib.SMTPResponseException as exc:
