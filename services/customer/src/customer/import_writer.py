@@ -8,12 +8,16 @@ and events are exactly the API's. A dry run computes the same outcome and writes
 
 from __future__ import annotations
 
+import json
+import os
 import uuid
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import JSON, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.customer import ContactPoint as ContactPointEvent
@@ -34,7 +38,7 @@ from servicekit.db import utcnow
 from servicekit.errors import ApiError
 from servicekit.numbering import next_number
 from servicekit.outbox import record_events
-from servicekit.pii import blind_index
+from servicekit.pii import EncryptedText, blind_index, encrypt
 
 PROFILE = (*records.PROFILE_FIELDS, "customer_type", "stage", "tier", "service_level", "owner", "team")
 DEFAULTS = {name: getattr(CustomerCreate.model_fields[name].default, "value", None) for name in PROFILE}
@@ -65,9 +69,15 @@ async def allocate_numbers(session: AsyncSession, count: int, prefix: str = reco
     return [first] + [f"{prefix}-{year}-{n:0{len(tail)}d}" for n in range(last - count + 2, last + 1)]
 
 
+Numbering = Callable[[int], Awaitable[list[str]]]
+
+
 async def write_chunk(
-    session: AsyncSession, principal: Principal, groups: list[Group], *, dry_run: bool, job_id: str
+    session: AsyncSession, principal: Principal, groups: list[Group], *, dry_run: bool, job_id: str,
+    numbering: Numbering | None = None,
 ) -> ChunkResult:
+    """`numbering(n)` gives n customer numbers; by default they come from this transaction's counter row
+    (which then stays locked until commit: a runner writing chunks side by side passes its own)."""
     result = ChunkResult()
     keys = [g.import_key for g in groups]
     numbers = [g.number for g in groups if g.number]
@@ -92,7 +102,8 @@ async def write_chunk(
             result.unchanged += 1
     result.duplicates = await _duplicates(session, new)
     if new and not dry_run:
-        await _insert(session, principal, new, job_id)
+        numbers = await (numbering(len(new)) if numbering else allocate_numbers(session, len(new)))
+        await _insert(session, principal, new, numbers, job_id)
     result.created = len(new)
     return result
 
@@ -155,9 +166,8 @@ def _duplicate(group: Group, row: Any, reason: str, score: float) -> dict[str, A
     }
 
 
-async def _insert(session: AsyncSession, principal: Principal, groups: list[Group], job_id: str) -> None:
+async def _insert(session: AsyncSession, principal: Principal, groups: list[Group], numbers: list[str], job_id: str) -> None:
     now = utcnow()
-    numbers = await allocate_numbers(session, len(groups))
     rules = [
         owners.OwnerRuleView(r.id, r.priority, r.industry, r.service_type, r.owner, r.team, r.active)
         for r in await ownership.rules(session)
@@ -176,23 +186,58 @@ async def _insert(session: AsyncSession, principal: Principal, groups: list[Grou
         customer_rows.append(row)
         people = _contacts(group, row["id"], now, contact_rows, point_rows)
         events.extend((event, row["id"], 1) for event in _events(row, rule, people, now))
-    await session.execute(insert(Customer), customer_rows)
-    if contact_rows:
-        await session.execute(insert(Contact), contact_rows)
-    if point_rows:
-        await session.execute(insert(ContactPoint), point_rows)
+    for model, rows in ((Customer, customer_rows), (Contact, contact_rows), (ContactPoint, point_rows)):
+        await _bulk_insert(session, model, rows)
     await record_events(session, events)
     audit.record(session, principal, "import", job_id=job_id, created=len(customer_rows),
                  customer_ids=[row["id"] for row in customer_rows])
+
+
+async def _bulk_insert(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
+    """COPY on PostgreSQL (several times faster than INSERT for thousands of rows), INSERT elsewhere.
+
+    COPY bypasses SQLAlchemy's type processing, so encrypted and JSON columns are converted here.
+    """
+    if not rows:
+        return
+    if session.bind.dialect.name != "postgresql":
+        await session.execute(insert(model), rows)
+        return
+    table = model.__table__
+    columns = list(rows[0])
+    converted = [(i, _COPY_CONVERTERS[type(table.c[name].type)]) for i, name in enumerate(columns)
+                 if type(table.c[name].type) in _COPY_CONVERTERS]
+    records = [list(row.values()) for row in rows]
+    for record in records:
+        for i, convert in converted:
+            if record[i] is not None:
+                record[i] = convert(record[i])
+    connection = await session.connection()  # the session's own connection and transaction
+    raw = (await connection.get_raw_connection()).driver_connection
+    await raw.copy_records_to_table(table.name, records=records, columns=columns)
+
+
+_COPY_CONVERTERS: dict[type, Any] = {EncryptedText: encrypt, JSON: json.dumps}
+
+
+def _random_ids(batch: int = 4096) -> Iterator[str]:
+    """Version-4 UUIDs from one os.urandom call per batch: uuid4() makes a system call per id."""
+    while True:
+        raw = os.urandom(16 * batch)
+        for start in range(0, len(raw), 16):
+            yield str(uuid.UUID(bytes=raw[start:start + 16], version=4))
+
+
+_new_id = _random_ids().__next__
 
 
 def _customer_row(group: Group, number: str, principal: Principal, now: datetime) -> dict[str, Any]:
     values = {**DEFAULTS, **{k: v for k, v in group.fields.items() if k in PROFILE}}
     name = group.fields.get("name") or number
     return {
-        "id": str(uuid.uuid4()), "number": number, "name": name, "search_name": search_key(name), **values,
+        "id": _new_id(), "number": number, "name": name, "search_name": search_key(name), **values,
         "cooperation_history": [], "tags": records.normalise_tags(group.fields.get("tags", [])), "risk_state": "normal",
-        "revenue_12m": 0, "orders_12m": 0, "complaints_12m": 0, "figures_version": 0,
+        "revenue_12m": Decimal(0), "orders_12m": 0, "complaints_12m": 0, "figures_version": 0,
         "owner_set_by_hand": values["owner"] is not None, "import_key": group.import_key,
         "version": 1, "created_at": now, "updated_at": now, "created_by": principal.subject,
     }
@@ -205,7 +250,7 @@ def _contacts(
     chosen = next((i for i, c in enumerate(group.contacts) if c.get("primary")), 0)
     people = []
     for index, contact in enumerate(group.contacts):
-        contact_id = str(uuid.uuid4())
+        contact_id = _new_id()
         contact_rows.append({
             "id": contact_id, "customer_id": customer_id, "name": contact["name"], "position": contact.get("position"),
             "birthday": contact.get("birthday"), "primary": index == chosen, "created_at": now, "updated_at": now,
@@ -213,7 +258,7 @@ def _contacts(
         entries = [("phone", p["number"], p["label"]) for p in contact["phones"]]
         entries += [("email", e["address"], e["label"]) for e in contact["emails"]]
         point_rows.extend(
-            {"id": str(uuid.uuid4()), "contact_id": contact_id, "customer_id": customer_id, "kind": kind, "value": value,
+            {"id": _new_id(), "contact_id": contact_id, "customer_id": customer_id, "kind": kind, "value": value,
              "value_index": blind_index(value), "label": label, "position": position}
             for position, (kind, value, label) in enumerate(entries)
         )
