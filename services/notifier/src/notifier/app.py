@@ -8,6 +8,8 @@ from notifier import api, api_content, consumers, metrics, scheduled, templates
 from notifier.models import Base, kit
 from notifier.settings import notifier_settings
 from notifier.triggers import triggers
+from contracts.topology import subscription
+from servicekit.batch_consumer import BatchConsumer
 from servicekit.runtime import ServiceRuntime
 
 
@@ -24,7 +26,13 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.include_router(api_content.inbox_router)
     service.include_router(api_content.unsubscribe_router)
     service.consume("customer-events", consumers.on_customer_event)
-    service.consume("requests", consumers.on_request)
+    # a campaign's requests: many per transaction (servicekit.batch_consumer), ack after commit
+    requests = BatchConsumer(
+        service.db, subscription("notifier", "requests"), consumers.on_request,
+        broker_url=service.common.broker_url, delivery_limit=service.common.delivery_limit,
+        retry_backoff=service.common.retry_backoff_seconds, batch_size=settings.request_batch_size,
+    )
+    service.every("request consumer", 1.0, requests.run)
     service.consume("domain-events", consumers.on_domain_event)
     service.every("default templates", 3600.0, templates.seeder(service.db))  # seeds on start; idempotent
     if settings.dispatcher_enabled:

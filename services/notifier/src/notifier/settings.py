@@ -60,6 +60,7 @@ class NotifierSettings(BaseSettings):
     )
 
     # delivery loop
+    request_batch_size: int = Field(default=200, ge=1, description="notification requests per transaction")
     dispatcher_enabled: bool = True
     dispatcher_interval_seconds: float = Field(default=0.2, gt=0)
     dispatcher_batch_size: int = Field(default=200, ge=1)
