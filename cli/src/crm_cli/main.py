@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from crm_cli import datacare
+from crm_cli import datacare, imports
 from servicekit.settings import SERVICES, common_settings
 
 NO_BROKER = (
@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--message-id", default=None, help="only the dead letter with this message id")
     dlq.set_defaults(func=cmd_dlq)
     datacare.add_commands(commands)  # pii new-key|rekey, backup, restore
+    imports.add_commands(commands)  # import customers FILE, export customers -o FILE
     return parser
 
 
