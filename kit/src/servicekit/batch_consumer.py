@@ -16,16 +16,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aio_pika
 from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
 from contracts.topology import Subscription
-from servicekit import inbox, metrics
+from servicekit import metrics
 from servicekit.broker import EventConsumer, EventHandler, PermanentError, declare_topology
-from servicekit.db import Database
+from servicekit.db import Database, utcnow
 
 log = logging.getLogger("servicekit.batch_consumer")
 
@@ -58,6 +61,8 @@ class BatchConsumer:
         retry_backoff: float,
         batch_size: int = 200,
         max_wait: float = 0.02,
+        prepare: Callable[[AsyncSession, list[Envelope]], Awaitable[None]] | None = None,
+        savepoints: bool = True,
     ) -> None:
         self.db = db
         self.sub = sub
@@ -66,6 +71,8 @@ class BatchConsumer:
         self.delivery_limit = delivery_limit
         self.batch_size = batch_size
         self.max_wait = max_wait
+        self.prepare = prepare
+        self.savepoints = savepoints
         self.single = EventConsumer(db, sub, handler, delivery_limit=delivery_limit, retry_backoff=retry_backoff)
 
     async def run(self) -> None:
@@ -132,19 +139,37 @@ class BatchConsumer:
         )
 
     async def _together(self, parsed: list[tuple[Any, Envelope]]) -> tuple[dict[str, int], set[int]]:
-        """One transaction; each message in a savepoint, so a permanent error drops only its own work.
-        Returns the outcome counts and the indexes of messages to dead-letter."""
+        """One transaction for the batch: which events were seen before (one query), the optional `prepare`
+        hook (per-batch lookups), each handler, then every new inbox row in one insert. A permanent error
+        drops only its own message: in a savepoint, or, with savepoints=False, because the handler promises
+        to raise before writing anything. Returns the outcome counts and the indexes to dead-letter."""
         outcomes = {"processed": 0, "duplicate": 0, "dead_lettered": 0}
         rejected: set[int] = set()
+        table = self.db.session_info["kit_tables"].inbox
         async with self.db.session() as session:
+            ids = [str(envelope.id) for _, envelope in parsed]
+            seen = set(
+                await session.scalars(
+                    select(table.c.event_id).where(table.c.queue == self.sub.queue, table.c.event_id.in_(ids))
+                )
+            )
+            fresh: list[tuple[int, Envelope]] = []
             for index, (_, envelope) in enumerate(parsed):
+                if str(envelope.id) in seen:
+                    outcomes["duplicate"] += 1
+                    continue
+                seen.add(str(envelope.id))  # the same event twice in one batch
+                fresh.append((index, envelope))
+            if self.prepare is not None and fresh:
+                await self.prepare(session, [envelope for _, envelope in fresh])
+            done: list[Envelope] = []
+            for index, envelope in fresh:
                 try:
-                    async with session.begin_nested():
-                        if not await inbox.mark_processed(session, self.sub.queue, envelope):
-                            outcomes["duplicate"] += 1
-                            continue
+                    if self.savepoints:
+                        async with session.begin_nested():
+                            await self.handler(session, envelope)
+                    else:
                         await self.handler(session, envelope)
-                        outcomes["processed"] += 1
                 except (PermanentError, ValidationError, KeyError) as exc:
                     log.error(
                         "event cannot be processed, dead-lettering",
@@ -153,4 +178,13 @@ class BatchConsumer:
                     )
                     rejected.add(index)
                     outcomes["dead_lettered"] += 1
+                    continue
+                done.append(envelope)
+            if done:
+                now = utcnow()
+                await session.execute(
+                    insert(table),
+                    [{"queue": self.sub.queue, "event_id": str(e.id), "event_type": e.type, "processed_at": now} for e in done],
+                )
+            outcomes["processed"] = len(done)
         return outcomes, rejected

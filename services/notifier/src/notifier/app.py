@@ -31,6 +31,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         service.db, subscription("notifier", "requests"), consumers.on_request,
         broker_url=service.common.broker_url, delivery_limit=service.common.delivery_limit,
         retry_backoff=service.common.retry_backoff_seconds, batch_size=settings.request_batch_size,
+        prepare=consumers.prepare_requests, savepoints=False,  # pipeline.accept raises before it writes
     )
     service.every("request consumer", 1.0, requests.run)
     service.consume("domain-events", consumers.on_domain_event)

@@ -21,7 +21,7 @@ from contracts.events.customer import (
     CustomerUpdatedV1,
 )
 from contracts.events.notification import NotificationRequestedV1, Recipient as RecipientRef
-from notifier import consent, metrics, pipeline, recipients
+from notifier import batch, consent, metrics, pipeline, recipients
 from notifier.settings import notifier_settings
 from notifier.triggers import triggers
 from servicekit.db import utcnow
@@ -58,6 +58,18 @@ async def _accept(session: AsyncSession, request: pipeline.Request) -> None:
     except pipeline.Rejected as exc:
         metrics.REJECTED_REQUESTS.labels(exc.reason).inc()
         raise
+
+
+async def prepare_requests(session: AsyncSession, envelopes: list[Envelope]) -> None:
+    """The batch consumer's hook: one lookup per kind for the whole batch (notifier.batch)."""
+    keys, customers = [], []
+    for envelope in envelopes:
+        data = envelope.data
+        keys.append(str(data.get("idempotency_key")))
+        if isinstance(data.get("recipient"), dict) and data["recipient"].get("customer_id"):
+            customers.append(str(data["recipient"]["customer_id"]))
+    caps = notifier_settings().frequency_caps
+    await batch.prefetch(session, keys=keys, customer_ids=customers, since=batch.oldest_window_start(clock(), caps))
 
 
 async def on_request(session: AsyncSession, envelope: Envelope) -> None:

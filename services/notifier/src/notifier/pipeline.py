@@ -18,7 +18,7 @@ from contracts.events.notification import (
     NotificationSuppressedV1,
     Recipient as RecipientRef,
 )
-from notifier import consent, metrics, recipients, restraint, templates, unsubscribe
+from notifier import batch, consent, metrics, recipients, restraint, templates, unsubscribe
 from notifier.models import Consent, Message
 from notifier.settings import NotifierSettings
 from servicekit.broker import PermanentError
@@ -102,7 +102,8 @@ async def accept(
     """Write the request's message rows; a key seen before writes nothing (R-43 no duplicates).
     `now` (the injected clock) drives consent and restraint; requested_at is when the request was made."""
     now = now or request.requested_at
-    if await session.scalar(select(Message.id).where(Message.idempotency_key == request.idempotency_key).limit(1)):
+    cached = batch.cache(session)
+    if await _seen(session, cached, request.idempotency_key):
         return []
     if not await templates.template_exists(session, request.template):
         raise Rejected("unknown_template", f"template {request.template!r} does not exist")
@@ -111,13 +112,22 @@ async def accept(
     decision = restraint.Decision("send", now)
     granted: dict[str, bool] = {}
     if target.customer_id is not None:
-        addresses = await recipients.customer_addresses(session, target.customer_id, target.contact_id, channels)
+        if cached is not None:
+            known = cached.recipients.get(target.customer_id)
+            addresses = recipients.choose(*known, target.contact_id, channels) if known else None
+        else:
+            addresses = await recipients.customer_addresses(session, target.customer_id, target.contact_id, channels)
         if addresses is None:
             raise Rejected("unknown_recipient", f"customer {target.customer_id} is not known to the notifier")
         contact_id = next(iter(addresses.values())).contact_id if addresses else target.contact_id
-        granted = await _consents(session, target.customer_id, contact_id, request.purpose)
         cap = settings.frequency_caps.get(request.purpose)
-        recent = await _recent(session, target.customer_id, request.purpose, now - timedelta(days=cap[1])) if cap else []
+        since = now - timedelta(days=cap[1]) if cap else now
+        if cached is not None:
+            granted = dict(cached.consents.get((target.customer_id, contact_id or "", request.purpose), {}))
+            recent = [at for at in cached.recent.get((target.customer_id, request.purpose), []) if at > since]
+        else:
+            granted = await _consents(session, target.customer_id, contact_id, request.purpose)
+            recent = await _recent(session, target.customer_id, request.purpose, since) if cap else []
         first = next(iter(addresses.values()), None)
         decision = restraint.decide(
             now, purpose=request.purpose, time_zone=first.time_zone if first else None, recent=recent,
@@ -162,18 +172,30 @@ async def accept(
                 raise Rejected("wrong_purpose" if exc.field == "purpose" else "invalid_request", str(exc)) from None
             message.subject, message.body, message.html = rendered.subject, rendered.text, rendered.html
             message.template_version = rendered.template_version
-            if decision.outcome == "defer":
-                count_after_commit(session, channel, request.purpose, "deferred")
         else:
             message.status, message.reason, message.finished_at = "suppressed", reason, now
             message.address = None
             suppressed.append((message, reason))
-            count_after_commit(session, channel, request.purpose, "suppressed")
         messages.append(message)
+    # nothing is written before this point: a Rejected request leaves no trace in a shared batch transaction
     session.add_all(messages)
-    await session.flush()
+    for message in messages:
+        if message.status in ("suppressed", "deferred"):
+            count_after_commit(session, message.channel, message.purpose, message.status)
+    if cached is not None:
+        cached.keys.add(request.idempotency_key)
+        if target.customer_id is not None and any(m.status != "suppressed" for m in messages):
+            cached.recent[(target.customer_id, request.purpose)].append(decision.due_at)
+    else:
+        await session.flush()
     await record_events(session, [outcome_event(m, "suppressed", now, reason=r) for m, r in suppressed])
     return messages
+
+
+async def _seen(session: AsyncSession, cached: batch.BatchCache | None, key: str) -> bool:
+    if cached is not None:
+        return key in cached.keys
+    return await session.scalar(select(Message.id).where(Message.idempotency_key == key).limit(1)) is not None
 
 
 def _suppression(

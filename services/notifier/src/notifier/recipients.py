@@ -87,14 +87,20 @@ async def merge(session: AsyncSession, event: CustomerMergedV1) -> None:
 async def customer_addresses(
     session: AsyncSession, customer_id: str, contact_id: str | None, channels: list[str]
 ) -> dict[str, Address] | None:
-    """None when the customer is unknown; otherwise per channel the chosen contact's address (the named
-    contact, else the primary, else the first)."""
+    """None when the customer is unknown; otherwise per channel the chosen contact's address."""
     recipient = await session.get(Recipient, customer_id)
     if recipient is None:
         return None
     contacts = (
         await session.scalars(select(RecipientContact).where(RecipientContact.customer_id == customer_id))
     ).all()
+    return choose(recipient, list(contacts), contact_id, channels)
+
+
+def choose(
+    recipient: Recipient, contacts: list[RecipientContact], contact_id: str | None, channels: list[str]
+) -> dict[str, Address]:
+    """The named contact, else the primary, else the first; per channel its address (None if it has none)."""
     if contact_id is not None:
         chosen = next((c for c in contacts if c.contact_id == contact_id), None)
     else:
