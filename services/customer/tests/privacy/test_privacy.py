@@ -127,3 +127,34 @@ async def test_export_is_for_managers_auditors_and_admins_only(client, person, n
     other = await new_customer()
     assert (await client.get(f"/customers/{person.customer_id}/contacts/{other.contact_id}/export", headers=MANAGER)).status_code == 404
     assert (await client.get(f"/customers/{uuid.uuid4()}/contacts/{person.contact_id}/export", headers=MANAGER)).status_code == 404
+
+
+
+async def create_and_dump(client, *pg_dump_args: str) -> tuple[str, str]:
+    contact = {"name": "王五", "phones": [{"number": "139 1122 3344"}], "emails": [{"address": "Wang.Wu@Example.net"}],
+               "birthday": "1979-02-03"}
+    response = await client.post("/customers", json={"name": "Dump check Ltd", "contacts": [contact]}, headers=OWNER)
+    assert response.status_code == 201, response.text
+    dump = await asyncio.to_thread(
+        subprocess.run, [find_binary("pg_dump"), "--data-only", *pg_dump_args, "--dbname", libpq_url(service_url())],
+        capture_output=True, text=True, check=True,
+    )
+    assert response.json()["id"] in dump.stdout
+    return response.json()["id"], dump.stdout.lower()
+
+
+API_PLAINTEXTS = ("13911223344", "139 1122 3344", "1122 3344", "wang.wu@example.net", "1979-02-03", "19790203")
+
+
+async def test_contact_data_created_through_the_api_is_not_in_plaintext_in_the_tables(client) -> None:
+    _, text = await create_and_dump(client, "--exclude-table-data=outbox")
+    for plaintext in API_PLAINTEXTS:
+        assert plaintext not in text, plaintext
+
+
+@pytest.mark.xfail(strict=True, reason="kit outbox keeps published envelopes; customer.contacts_changed.v1 carries "
+                   "phones/emails in plaintext (reported to the lead: encrypt or purge the outbox envelope)")
+async def test_published_events_do_not_keep_contact_data_in_plaintext_in_the_outbox(client) -> None:
+    _, text = await create_and_dump(client, "--table=outbox")
+    for plaintext in API_PLAINTEXTS:
+        assert plaintext not in text, plaintext

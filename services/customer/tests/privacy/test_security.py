@@ -109,6 +109,14 @@ async def test_no_contact_data_in_any_log_line(client, person) -> None:
         assert (await client.get(f"/audit?actor={person.email}&since={person.phone}", headers=MANAGER)).status_code in (403, 422)
         assert (await client.get(f"/customers/{person.phone}/contacts/{person.email}/export", headers=MANAGER)).status_code == 404
         assert (await client.put(f"{base}/consents", content=f'[{{"source": "{person.phone}"', headers=MANAGER)).status_code == 422
+        # through the contact API: a valid create, and a 422 on an invalid phone next to a valid email
+        contact = {"name": "张三", "phones": [{"number": person.phone}], "emails": [{"address": person.email}], "birthday": person.birthday}
+        created = await client.post("/customers", json={"name": "Log check Ltd", "contacts": [contact]}, headers=MANAGER)
+        assert created.status_code == 201, created.text
+        invalid = {**contact, "phones": [{"number": person.phone[:-6]}]}
+        rejected = await client.post("/customers", json={"name": "Log check Ltd", "contacts": [invalid]}, headers=MANAGER)
+        assert rejected.status_code == 422
+        assert rejected.json()["error"]["field"].startswith("contacts[0].phones[0]")
     finally:
         root.removeHandler(handler)
         root.removeHandler(collector)
@@ -119,5 +127,27 @@ async def test_no_contact_data_in_any_log_line(client, person) -> None:
     # httpx is the test's own client, whose lines the formatter redacts
     raw = [f"{r.getMessage()} {vars(r)}" for r in records if r.name != "httpx"]
     for text in (*lines, *raw):
-        for value in (person.phone, person.phone.removeprefix("+86"), person.email, person.birthday):
+        for value in (person.phone, person.phone.removeprefix("+86"), person.phone[:-6], person.email, person.birthday):
             assert value not in text
+
+
+async def test_a_non_owner_sees_masked_contact_data_and_another_team_sees_nothing(client, person) -> None:
+    same_team = await client.get(f"/customers/{person.customer_id}", headers=bearer("eve", "agent", team="east"))
+    assert same_team.status_code == 200
+    for value in (person.phone, person.email, person.birthday):
+        assert value not in same_team.text
+    owner = await client.get(f"/customers/{person.customer_id}", headers=bearer("alice", "agent", team="east"))
+    assert person.phone in owner.text and person.email in owner.text
+    other_team = bearer("bob", "agent", team="west")
+    base = f"/customers/{person.customer_id}"
+    for method, url, body in (
+        ("get", base, None),
+        ("get", f"{base}/contacts/{person.contact_id}/consents", None),
+        ("put", f"{base}/contacts/{person.contact_id}/consents", [{"channel": "sms", "purpose": "care", "granted": True, "source": "x"}]),
+    ):
+        response = await client.request(method, url, json=body, headers=other_team)
+        assert response.status_code == 404, url
+        assert person.phone not in response.text and "张三" not in response.text
+    for url, body in ((f"{base}/contacts/{person.contact_id}/export", None), (f"{base}/erase", {"reason": "x"})):
+        response = await client.request("get" if body is None else "post", url, json=body, headers=other_team)
+        assert response.status_code == 403
