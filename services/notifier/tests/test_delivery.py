@@ -205,3 +205,40 @@ async def test_history_masks_addresses_and_erasure_forgets_them(client, smtp_sin
     assert all(r.address is None and r.body is None for r in rows)
     await dispatcher(delivery_settings(smtp_sink), NOON).run_once()
     assert {(r.status, r.reason) for r in await messages(sent.idempotency_key)} == {("suppressed", "erased")}
+
+
+async def test_recipient_read_model_ignores_stale_versions_and_follows_a_merge(client) -> None:
+    from contracts import Envelope
+    from contracts.events.customer import ContactPoint, CustomerContactsChangedV1, CustomerMergedV1
+
+    from notifier import consumers, recipients
+
+    survivor, _ = await add_customer(email="survivor@example.com")
+    merged, merged_contact = await add_customer(email="new@example.com", time_zone="Europe/Berlin")
+    stale = CustomerContactsChangedV1(
+        customer_id=merged, contacts=[ContactPoint(contact_id=merged_contact, name="x", email="old@example.com", primary=True)]
+    )
+
+    async def apply(event, aggregate_id: str, version: int) -> None:
+        async with service().db.session() as session:
+            await consumers.on_customer_event(
+                session, Envelope.wrap(event, producer="customer", aggregate_id=aggregate_id, aggregate_version=version)
+            )
+
+    await apply(stale, merged, 1)  # older than the version 2 list: ignored (rule 5)
+    async with service().db.session() as session:
+        found = await recipients.customer_addresses(session, merged, None, ["email"])
+    assert found["email"].address == "new@example.com" and found["email"].time_zone == "Europe/Berlin"
+
+    await apply(CustomerMergedV1(survivor_id=survivor, merged_id=merged), merged, 5)
+    async with service().db.session() as session:
+        assert await recipients.customer_addresses(session, merged, None, ["email"]) is None
+        moved = await recipients.customer_addresses(session, survivor, merged_contact, ["email"])
+    assert moved["email"].address == "new@example.com"
+
+
+async def test_metrics_series_exist_from_the_start(client) -> None:
+    text = (await client.get("/metrics")).text
+    assert 'crm_notifications_total{channel="sms",outcome="failed",purpose="marketing"} 0.0' in text
+    assert 'crm_notification_delivery_seconds_count{channel="im"}' in text
+    assert "crm_notifications_deferred_backlog " in text and "crm_notifications_deferred_oldest_age_seconds " in text

@@ -10,7 +10,9 @@ from datetime import timedelta
 import pytest
 
 from conftest import NOON, delivery_settings
-from delivery_helpers import add_customer, broker_ready, dispatcher, mail_to, messages, publish, request, wait_for_messages
+from delivery_helpers import (
+    add_customer, broker_ready, dispatcher, mail_to, messages, publish, request, service, wait_for_messages,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
@@ -25,6 +27,9 @@ async def statuses(keys: list[str]) -> Counter:
 
 
 async def test_smtp_down_for_a_while_then_every_message_delivered_once(client, smtp_sink, clock) -> None:
+    from notifier import metrics
+    from notifier.dispatcher import refresh_gauges
+
     await broker_ready()
     customer_id, _ = await add_customer()
     requests = [request(customer_id) for _ in range(20)]
@@ -43,6 +48,8 @@ async def test_smtp_down_for_a_while_then_every_message_delivered_once(client, s
     worker.clock = lambda: T0 + timedelta(hours=1)
     await worker.run_once()  # still down
     assert await statuses(keys) == Counter(deferred=20) and (await messages(keys[0]))[0].attempts == 2
+    await refresh_gauges(service().db, now=T0 + timedelta(hours=2))  # the backlog shows on the dashboard
+    assert metrics.BACKLOG._value.get() >= 20 and metrics.BACKLOG_OLDEST._value.get() > 0
     smtp_sink.start()  # back
     worker.clock = lambda: T0 + timedelta(hours=2)
     while await worker.run_once():
