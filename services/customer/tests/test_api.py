@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from customer.app import service
-from servicekit.testing import bearer, migrate, running
+from servicekit.testing import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -16,17 +16,6 @@ AGENT = bearer("alice", "agent", team="east")
 OTHER_TEAM = bearer("bob", "agent", team="west")
 MANAGER = bearer("meg", "manager")
 AUDITOR = bearer("audrey", "auditor")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("customer")
-
-
-@pytest.fixture
-async def client():
-    async with running(service.app) as client:
-        yield client
 
 
 async def events_for(customer_id: str) -> list[dict]:

@@ -18,7 +18,7 @@ from customer import classification, scheduled
 from customer.app import service
 from customer.classification import Rule, RuleError, changes, check_rule, first_match
 from customer.models import Customer, TierRule
-from servicekit.testing import BROKER_URL, Observer, bearer, eventually, migrate, running
+from servicekit.testing import BROKER_URL, Observer, bearer, eventually
 
 AGENT = bearer("alice", "agent", team="east")
 MANAGER = bearer("meg", "manager")
@@ -82,17 +82,6 @@ TEST_RULES = [
     {"name": "huge", "priority": 10, "conditions": {"revenue_12m_gte": 90_000_000}, "sets": {"tier": "high", "service_level": "vip"}},
     {"name": "busy", "priority": 20, "conditions": {"orders_12m_gte": 9000, "complaints_12m_lte": 0}, "sets": {"tier": "mid"}},
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("customer")
-
-
-@pytest.fixture
-async def client():
-    async with running(service.app) as client:
-        yield client
 
 
 async def new_customer(client, **extra: object) -> dict:

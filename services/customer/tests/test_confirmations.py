@@ -12,7 +12,7 @@ from customer.app import service
 from customer.confirmations import refusal
 from customer.settings import customer_settings
 from servicekit.auth import Principal, Role
-from servicekit.testing import bearer, migrate, running
+from servicekit.testing import bearer
 
 AGENT = bearer("alice", "agent", team="east")
 AGENT2 = bearer("andy", "agent", team="east")
@@ -45,17 +45,6 @@ def test_who_may_confirm(principal: Principal, requested_by: str, owner: str, re
 
 
 # --- on PostgreSQL -------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("customer")
-
-
-@pytest.fixture
-async def client():
-    async with running(service.app) as client:
-        yield client
-
 
 async def types_for(customer_id: str) -> list[str]:
     outbox = service.tables.outbox

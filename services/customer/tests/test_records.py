@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from customer.app import service
 from customer.models import AuditEntry, Customer
 from servicekit import pii
-from servicekit.testing import bearer, migrate, running
+from servicekit.testing import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -28,17 +28,6 @@ ZHANG = {
     "name": "张三", "position": "采购经理", "phones": ["138 1234 5678", {"number": "010-6552 9988", "label": "office"}],
     "emails": ["Zhang.San@Example.COM"], "birthday": "1985-06-01",
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("customer")
-
-
-@pytest.fixture
-async def client():
-    async with running(service.app) as client:
-        yield client
 
 
 def unique(name: str) -> str:
