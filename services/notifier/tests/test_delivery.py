@@ -242,3 +242,29 @@ async def test_metrics_series_exist_from_the_start(client) -> None:
     assert 'crm_notifications_total{channel="sms",outcome="failed",purpose="marketing"} 0.0' in text
     assert 'crm_notification_delivery_seconds_count{channel="im"}' in text
     assert "crm_notifications_deferred_backlog " in text and "crm_notifications_deferred_oldest_age_seconds " in text
+
+
+async def test_case_acknowledged_triggers_a_service_message_to_the_customer(client, clock) -> None:
+    from contracts.events.cases import CaseAcknowledgedV1, CaseSlaAtRiskV1
+
+    await broker_ready()
+    customer_id, contact_id = await add_customer()
+    ack = CaseAcknowledgedV1(
+        case_id="c-2", number="TS-2026-000043", customer_id=customer_id, acknowledged_at=NOON,
+        acknowledged_by="alice", within_sla=True,
+    )
+    nobody = CaseSlaAtRiskV1(
+        case_id="c-3", number="TS-2026-000044", customer_id=customer_id, target="resolution", deadline=NOON,
+        owner=None, department="customer_service",
+    )
+    await publish(nobody, ack)
+
+    async def rows() -> list:
+        return await messages(customer_id=customer_id, template="case_acknowledged")
+
+    found = await eventually(rows, timeout=15)
+    assert {(r.channel, r.purpose, r.contact_id, r.status) for r in found} == {
+        ("email", "service", contact_id, "pending"), ("sms", "service", contact_id, "pending"),
+    }
+    assert "TS-2026-000043" in found[0].subject
+    assert await messages(template="sla_at_risk") == []  # handled first (same queue): no owner, no staff message
