@@ -40,7 +40,8 @@ class Subscription:
 
 # Who consumes what. A new consumer adds its line here, so every producer routes to it.
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
-    Subscription("engagement", "customer-events", ("customer.registered.v1",)),
+    # R-11 onboarding calls; erasure removes personal content of follow-ups, keeps their counts
+    Subscription("engagement", "customer-events", ("customer.registered.v1", "customer.erased.v1")),
     # the complaints service's local read model of customers (name, tier, owner, time zone)
     Subscription(
         "complaints",

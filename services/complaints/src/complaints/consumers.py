@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints import service
-from complaints.models import Case, CustomerView
+from complaints.models import Case, Compensation, CustomerView, TimelineEntry
 from contracts import Envelope
 from contracts.events.customer import (
     CustomerClassifiedV1,
@@ -39,6 +39,7 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         values = {"owner": event.owner, "team": event.team}
     elif isinstance(event, CustomerErasedV1):
         values = {"name": None, "erased": True}  # statistics survive, identities do not
+        await forget_case_texts(session, customer_id)
     else:
         return
     await _upsert(session, customer_id, envelope.aggregate_version, **values)
@@ -57,3 +58,15 @@ async def _upsert(session: AsyncSession, customer_id: str, version: int, **value
             setattr(view, key, value)
         view.version = version
     await session.flush()
+
+
+ERASED = "erased"
+
+
+async def forget_case_texts(session: AsyncSession, customer_id: str) -> None:
+    """R-09/R-42 erasure: free text the customer or staff wrote may name people or hold numbers, so it goes;
+    kinds, severities, times, states and amounts stay for the statistics (R-32 monthly review). Idempotent."""
+    cases = select(Case.id).where(Case.customer_id == customer_id)
+    await session.execute(update(Case).where(Case.customer_id == customer_id).values(content=ERASED, requested_outcome=None))
+    await session.execute(update(TimelineEntry).where(TimelineEntry.case_id.in_(cases)).values(note=None))
+    await session.execute(update(Compensation).where(Compensation.case_id.in_(cases)).values(reason=None))

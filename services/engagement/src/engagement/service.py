@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.customer import CustomerRegisteredV1
@@ -16,6 +16,7 @@ from servicekit.numbering import next_number
 from engagement.settings import engagement_settings
 
 NUMBER_PREFIX = "GJ"  # 跟进 follow-up numbers
+ERASED = "erased"
 
 
 async def plan_onboarding_call(session: AsyncSession, event: CustomerRegisteredV1, source_event_id: str) -> FollowUp:
@@ -37,6 +38,14 @@ async def plan_onboarding_call(session: AsyncSession, event: CustomerRegisteredV
     )
     session.add(followup)
     return followup
+
+
+async def forget_customer(session: AsyncSession, customer_id: str) -> None:
+    """R-09/R-42 erasure: the free-text purpose may name people, so it goes; the rows stay for counts.
+    Planned follow-ups are cancelled: there is no one left to contact. Idempotent."""
+    followups = update(FollowUp).where(FollowUp.customer_id == customer_id)
+    await session.execute(followups.where(FollowUp.status == "planned").values(status="cancelled"))
+    await session.execute(followups.values(purpose=ERASED))
 
 
 async def get_all(session: AsyncSession, principal: Principal, *, customer_id: str | None, limit: int) -> list[FollowUp]:
