@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from customer import contacts, ownership, pending, privacy, records, tiering
+from customer import audit, contacts, ownership, pending, privacy, records, tiering
 from customer.schemas import (
     ContactCreate,
     ContactUpdate,
@@ -44,7 +44,7 @@ RuleWriter = Annotated[Principal, require_roles(Role.manager)]
 @router.post("/customers", status_code=201, response_model=CustomerDetail)
 async def create_customer(body: CustomerCreate, session: DbSession, principal: Writer) -> object:
     customer = await records.create(session, principal, body)
-    return records.present(customer, principal)
+    return records.view(session, principal, customer)
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerDetail)
@@ -55,12 +55,12 @@ async def get_customer(customer_id: str, session: DbSession, principal: CurrentP
 @router.patch("/customers/{customer_id}", response_model=CustomerDetail)
 async def update_customer(customer_id: str, body: CustomerUpdate, session: DbSession, principal: Writer) -> object:
     customer, waiting = await records.update(session, principal, customer_id, body)
-    return {**records.present(customer, principal), "pending_changes": [pending.present(c) for c in waiting]}
+    return {**records.view(session, principal, customer), "pending_changes": [pending.present(c) for c in waiting]}
 
 
 @router.put("/customers/{customer_id}/figures", response_model=CustomerDetail)
 async def put_figures(customer_id: str, body: FiguresUpdate, session: DbSession, principal: FiguresWriter) -> object:
-    return records.present(await records.set_figures(session, principal, customer_id, body), principal)
+    return records.view(session, principal, await records.set_figures(session, principal, customer_id, body))
 
 
 @router.get("/customers/{customer_id}/classification-history")
@@ -74,13 +74,13 @@ async def classification_history(customer_id: str, session: DbSession, principal
 
 @router.put("/customers/{customer_id}/tags", response_model=CustomerDetail)
 async def put_tags(customer_id: str, body: TagsPut, session: DbSession, principal: Writer) -> object:
-    return records.present(await records.set_tags(session, principal, customer_id, body.tags), principal)
+    return records.view(session, principal, await records.set_tags(session, principal, customer_id, body.tags))
 
 
 @router.post("/customers/{customer_id}/tags", response_model=CustomerDetail)
 async def add_tags(customer_id: str, body: TagsPut, session: DbSession, principal: Writer) -> object:
     customer = await records.get(session, principal, customer_id)
-    return records.present(await records.set_tags(session, principal, customer_id, [*customer.tags, *body.tags]), principal)
+    return records.view(session, principal, await records.set_tags(session, principal, customer_id, [*customer.tags, *body.tags]))
 
 
 @router.delete("/customers/{customer_id}/tags/{tag}", response_model=CustomerDetail)
@@ -88,40 +88,43 @@ async def remove_tag(customer_id: str, tag: str, session: DbSession, principal: 
     customer = await records.get(session, principal, customer_id)
     [key] = records.normalise_tags([tag]) or [""]
     kept = [t for t in customer.tags if t != key]
-    return records.present(await records.set_tags(session, principal, customer_id, kept), principal)
+    return records.view(session, principal, await records.set_tags(session, principal, customer_id, kept))
 
 
 @router.put("/customers/{customer_id}/risk", response_model=CustomerDetail)
 async def put_risk(customer_id: str, body: RiskPut, session: DbSession, principal: Writer) -> object:
     customer = await records.set_risk(session, principal, customer_id, body.risk_state, body.reason)
-    return records.present(customer, principal)
+    return records.view(session, principal, customer)
 
 
 @router.put("/customers/{customer_id}/owner", response_model=CustomerDetail)
 async def put_owner(customer_id: str, body: OwnerPut, session: DbSession, principal: OwnerSetter) -> object:
     customer = await records.get(session, principal, customer_id, for_update=True)
     await ownership.assign_by_hand(session, principal, customer, body.owner, body.team)
-    return records.present(customer, principal)
+    return records.view(session, principal, customer)
 
 
 # --- contacts ------------------------------------------------------------------------------------------
 
-def _contact_view(customer: Any, contact: Any, principal: Principal) -> dict[str, Any]:
-    return contacts.present(contact, unmasked=privacy.sees_contact_data(principal, owner=customer.owner))
+def _contact_view(session: Any, customer: Any, contact: Any, principal: Principal) -> dict[str, Any]:
+    unmasked = privacy.sees_contact_data(principal, owner=customer.owner)
+    if unmasked:  # unmasked contact data leaving the service is audited
+        audit.record(session, principal, "read_contact_data", customer_id=customer.id, contact_id=contact.id)
+    return contacts.present(contact, unmasked=unmasked)
 
 
 @router.post("/customers/{customer_id}/contacts", status_code=201)
 async def add_contact(customer_id: str, body: ContactCreate, session: DbSession, principal: Writer) -> object:
     customer = await records.get(session, principal, customer_id, for_update=True)
     contact = await contacts.add(session, principal, customer, body)
-    return _contact_view(customer, contact, principal)
+    return _contact_view(session, customer, contact, principal)
 
 
 @router.patch("/customers/{customer_id}/contacts/{contact_id}")
 async def update_contact(customer_id: str, contact_id: str, body: ContactUpdate, session: DbSession, principal: Writer) -> object:
     customer = await records.get(session, principal, customer_id, for_update=True)
     contact, waiting = await contacts.update(session, principal, customer, contact_id, body)
-    return {**_contact_view(customer, contact, principal), "pending_changes": [pending.present(c) for c in waiting]}
+    return {**_contact_view(session, customer, contact, principal), "pending_changes": [pending.present(c) for c in waiting]}
 
 
 @router.delete("/customers/{customer_id}/contacts/{contact_id}", status_code=204)

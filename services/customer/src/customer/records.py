@@ -79,17 +79,16 @@ def present(customer: Customer, principal: Principal) -> dict[str, Any]:
     }
 
 
-def audit_read(session: AsyncSession, principal: Principal, customer: Customer, view: dict[str, Any]) -> None:
-    """R-09: every read of unmasked contact data leaves an audit row."""
-    if not view["contact_data_masked"] and customer.contacts:
+def view(session: AsyncSession, principal: Principal, customer: Customer) -> dict[str, Any]:
+    """`present`, plus the audit row R-09 asks for whenever unmasked contact data leaves the service."""
+    shown = present(customer, principal)
+    if not shown["contact_data_masked"] and customer.contacts:
         audit.record(session, principal, "read_contact_data", customer_id=customer.id, contacts=len(customer.contacts))
+    return shown
 
 
 async def read(session: AsyncSession, principal: Principal, customer_id: str) -> dict[str, Any]:
-    customer = await get(session, principal, customer_id)
-    view = present(customer, principal)
-    audit_read(session, principal, customer, view)
-    return view
+    return view(session, principal, await get(session, principal, customer_id))
 
 
 PROFILE_FIELDS = (

@@ -7,6 +7,7 @@ or another replica holding a customer is skipped this pass rather than waited fo
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import raiseload
 
 from customer import tiering
 from customer.models import Customer
@@ -24,6 +25,7 @@ async def reclassify_all(db: Database, *, batch_size: int | None = None) -> int:
             query = (
                 select(Customer).where(Customer.id > after, Customer.erased_at.is_(None))
                 .order_by(Customer.id).limit(batch_size)
+                .options(raiseload(Customer.contacts))  # the rules read figures only; never load contacts
             )
             if not db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
