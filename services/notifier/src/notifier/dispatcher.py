@@ -72,7 +72,13 @@ class Dispatcher:
         return self._channels
 
     async def drain(self) -> int:
-        """Passes until no full batch is due (the periodic job); returns how many rows were handled."""
+        """Passes until no full batch is due (the periodic job); returns how many rows were handled.
+        Several workers overlap one batch's database work with another's sending; on PostgreSQL SKIP LOCKED
+        keeps their batches apart (SQLite has no row locks: one worker)."""
+        workers = 1 if self.db.is_sqlite else self.settings.dispatcher_workers
+        return sum(await asyncio.gather(*(self._drain() for _ in range(workers))))
+
+    async def _drain(self) -> int:
         handled = 0
         while (claimed := await self.run_once()) > 0:
             handled += claimed

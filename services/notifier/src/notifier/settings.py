@@ -43,7 +43,7 @@ class NotifierSettings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "crm@example.com"
-    smtp_connections: int = Field(default=4, ge=1)
+    smtp_connections: int = Field(default=8, ge=1, description="persistent SMTP connections per process")
     smtp_timeout_seconds: float = 10.0
 
     # SMS (Twilio Messages API format)
@@ -64,7 +64,8 @@ class NotifierSettings(BaseSettings):
     dispatcher_enabled: bool = True
     dispatcher_interval_seconds: float = Field(default=0.2, gt=0)
     dispatcher_batch_size: int = Field(default=200, ge=1)
-    dispatcher_concurrency: int = Field(default=32, ge=1)
+    dispatcher_concurrency: int = Field(default=32, ge=1, description="sends in flight per process")
+    dispatcher_workers: int = Field(default=2, ge=1, description="batches in flight per process")
     lease_seconds: float = Field(default=60.0, gt=0)
     max_attempts: int = Field(default=12, ge=1)
     backoff_base_seconds: float = Field(default=2.0, gt=0)
