@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.customer import MessageChannel, Purpose
-from customer import consent, erasure, service, subject_access
+from customer import consent, erasure, records, subject_access
 from customer.models import AuditEntry, Contact, Customer
 from servicekit.auth import Principal, Role, require_roles
 from servicekit.errors import ApiError, not_found
@@ -44,9 +44,10 @@ class EraseIn(BaseModel):
 
 
 async def _customer_and_contact(
-    session: AsyncSession, principal: Principal, customer_id: str, contact_id: str
+    session: AsyncSession, principal: Principal, customer_id: str, contact_id: str, *, for_update: bool = False
 ) -> tuple[Customer, Contact]:
-    customer = await service.get(session, principal, customer_id)  # another team's customer: 404
+    # another team's customer: 404; locked for writes, so one customer's consent changes get ordered versions
+    customer = await records.get(session, principal, customer_id, for_update=for_update)
     contact = await session.get(Contact, contact_id)
     if contact is None or contact.customer_id != customer.id:
         raise not_found("contact", contact_id)
@@ -75,8 +76,7 @@ async def put_consents(
     principal: ConsentWriter,
     changes: Annotated[list[ConsentIn], Body(min_length=1, max_length=12)],
 ) -> dict[str, Any]:
-    customer, contact = await _customer_and_contact(session, principal, customer_id, contact_id)
-    await session.refresh(customer, with_for_update=True)  # consent changes of one customer get ordered versions
+    customer, contact = await _customer_and_contact(session, principal, customer_id, contact_id, for_update=True)
     erasure.ensure_not_erased(customer)
     for change in changes:
         await consent.record(
@@ -127,8 +127,7 @@ async def export_contact(customer_id: str, contact_id: str, session: DbSession, 
 
 @router.post("/customers/{customer_id}/erase")
 async def erase_customer(customer_id: str, body: EraseIn, session: DbSession, principal: Eraser) -> dict[str, Any]:
-    customer = await service.get(session, principal, customer_id)
-    await session.refresh(customer, with_for_update=True)
+    customer = await records.get(session, principal, customer_id, for_update=True)
     if customer.merged_into is not None:
         raise ApiError(409, "customer_merged", f"customer {customer_id} was merged into {customer.merged_into}; erase that one")
     return dataclasses.asdict(await erasure.erase(session, principal, customer, body.reason))
