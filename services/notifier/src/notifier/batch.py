@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifier.models import Consent, Message, Recipient, RecipientContact
 
 KEY = "notifier_batch"
-COUNTED = ("pending", "deferred", "sending", "sent")
+COUNTED = ("pending", "deferred", "sending", "sent")  # messages the frequency cap counts
 
 
 @dataclass

@@ -26,7 +26,7 @@ from servicekit.db import after_commit
 from servicekit.outbox import record_events
 
 WAITING = ("pending", "deferred", "sending")
-COUNTED = (*WAITING, "sent")
+COUNTED = batch.COUNTED  # what the frequency cap counts
 
 
 class Rejected(PermanentError):
