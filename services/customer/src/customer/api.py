@@ -178,7 +178,7 @@ def _owner_rule(r: Any) -> dict[str, Any]:
 
 @router.get("/tier-rules")
 async def get_tier_rules(session: DbSession, principal: CurrentPrincipal) -> object:
-    return {"rules": [_tier_rule(r) for r in await tiering.rules(session)]}
+    return {"rules": [_tier_rule(r) for r in await tiering.rules_or_defaults(session)]}
 
 
 @router.put("/tier-rules")

@@ -239,7 +239,7 @@ async def set_figures(session: AsyncSession, principal: Principal, customer_id: 
     customer.version += 1
     customer.updated_at = customer.figures_as_of
     audit.record(session, principal, "figures_changed", customer_id=customer.id, fields=sorted(sent))
-    await tiering.reclassify(session, customer, tiering.as_rules(await tiering.rules(session)), trigger="figures", bump_version=False)
+    await tiering.reclassify(session, customer, trigger="figures")
     return customer
 
 
@@ -259,7 +259,7 @@ async def apply_reported_figures(
     customer.version += 1
     customer.updated_at = utcnow()
     audit.record(session, audit.SYSTEM, "figures_changed", customer_id=customer.id, fields=sorted(figures))
-    await tiering.reclassify(session, customer, tiering.as_rules(await tiering.rules(session)), trigger="event", bump_version=False)
+    await tiering.reclassify(session, customer, trigger="event")
     return True
 
 
@@ -271,6 +271,6 @@ async def count_complaint(session: AsyncSession, customer_id: str) -> bool:
     customer.complaints_12m += 1
     customer.version += 1
     customer.updated_at = utcnow()
-    await tiering.reclassify(session, customer, tiering.as_rules(await tiering.rules(session)), trigger="event", bump_version=False)
+    await tiering.reclassify(session, customer, trigger="event")
     return True
 

@@ -13,6 +13,7 @@ from customer import tiering
 from customer.models import Customer
 from customer.settings import customer_settings
 from servicekit.db import Database
+from servicekit.outbox import record_events
 
 
 async def reclassify_all(db: Database, *, batch_size: int | None = None) -> int:
@@ -21,7 +22,7 @@ async def reclassify_all(db: Database, *, batch_size: int | None = None) -> int:
     changed, after = 0, ""
     while True:
         async with db.session() as session:
-            rules = tiering.as_rules(await tiering.rules(session))
+            rules = tiering.as_rules(await tiering.rules_or_defaults(session))
             query = (
                 select(Customer).where(Customer.id > after, Customer.erased_at.is_(None))
                 .order_by(Customer.id).limit(batch_size)
@@ -30,8 +31,13 @@ async def reclassify_all(db: Database, *, batch_size: int | None = None) -> int:
             if not db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             batch = list((await session.scalars(query)).all())
-            for customer in batch:
-                changed += await tiering.reclassify(session, customer, rules, trigger="schedule")
+            classified = [
+                (event, customer.id, customer.version)
+                for customer in batch
+                if (event := tiering.reclassify_in_place(session, customer, rules, trigger="schedule")) is not None
+            ]
+            await record_events(session, classified)
+            changed += len(classified)
         if len(batch) < batch_size:
             return changed
         after = batch[-1].id

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from customer import audit, classification, events, metrics
+from contracts.events.customer import CustomerClassifiedV1
 from customer.models import ClassificationChange, Customer, TierRule
 from customer.schemas import TierRuleIn
 from customer.settings import customer_settings
@@ -24,7 +25,7 @@ def _seed_id(rule: dict[str, object]) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"crm-customer-tier-rule:{rule['priority']}:{rule['name']}"))
 
 
-async def rules(session: AsyncSession) -> list[TierRule]:
+async def rules_or_defaults(session: AsyncSession) -> list[TierRule]:
     """All tier rules by priority; the defaults from settings are seeded when there are none yet."""
     found = list((await session.scalars(select(TierRule).order_by(TierRule.priority, TierRule.id))).all())
     if found:
@@ -67,20 +68,16 @@ def figures_of(customer: Customer) -> dict[str, object]:
     return {figure: getattr(customer, figure) for figure in classification.FIGURES}
 
 
-async def reclassify(
-    session: AsyncSession,
-    customer: Customer,
-    rules: list[classification.Rule],
-    *,
-    trigger: str,
-    bump_version: bool = True,
-) -> bool:
-    """Apply the first matching rule; a change writes history and customer.classified.v1 (R-02). True if changed."""
+def reclassify_in_place(
+    session: AsyncSession, customer: Customer, rules: list[classification.Rule], *, trigger: str, bump_version: bool = True
+) -> CustomerClassifiedV1 | None:
+    """Apply the first matching rule and add its history row (R-02); the classified event, if any, is returned
+    for the caller to record, so a batch writes all of its events in one round trip."""
     current = {"tier": customer.tier, "service_level": customer.service_level}
     rule = classification.first_match(rules, figures_of(customer))
     changed = classification.changes(current, rule)
     if not changed or rule is None:
-        return False
+        return None
     for field, (_, new) in changed.items():
         setattr(customer, field, new)
     now = utcnow()
@@ -92,9 +89,17 @@ async def reclassify(
         customer_id=customer.id, changes={k: list(v) for k, v in changed.items()}, reason=reason, rule_id=rule.id,
         changed_by=SYSTEM, changed_at=now,
     ))
-    await events.emit(session, customer, events.classified(customer, {k: old for k, (old, _) in changed.items()}, reason))
     after_commit(session, metrics.RECLASSIFIED.labels(trigger).inc)
-    return True
+    return events.classified(customer, {k: old for k, (old, _) in changed.items()}, reason)
+
+
+async def reclassify(session: AsyncSession, customer: Customer, *, trigger: str) -> bool:
+    """Re-derive one customer's tier after its figures changed (the caller has bumped its version)."""
+    rules = as_rules(await rules_or_defaults(session))
+    event = reclassify_in_place(session, customer, rules, trigger=trigger, bump_version=False)
+    if event is not None:
+        await events.emit(session, customer, event)
+    return event is not None
 
 
 async def record_hand_change(
