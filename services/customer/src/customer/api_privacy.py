@@ -125,6 +125,12 @@ async def export_contact(customer_id: str, contact_id: str, session: DbSession, 
     return await subject_access.export_contact(session, principal, customer, contact)
 
 
+@router.get("/customers/{customer_id}/export")
+async def export_customer(customer_id: str, session: DbSession, principal: Exporter) -> dict[str, Any]:
+    customer = await records.get(session, principal, customer_id)
+    return await subject_access.export_customer(session, principal, customer)
+
+
 @router.post("/customers/{customer_id}/erase")
 async def erase_customer(customer_id: str, body: EraseIn, session: DbSession, principal: Eraser) -> dict[str, Any]:
     customer = await records.get(session, principal, customer_id, for_update=True)

@@ -54,3 +54,15 @@ async def export_contact(session: AsyncSession, principal: Principal, customer: 
     # recorded after the reads, so the export does not contain its own entry
     audit.record(session, principal, "export", customer_id=customer.id, contact_id=contact.id)
     return document
+
+
+PROFILE_FIELDS = ("id", "number", "name", "industry", "size", "address", "source", "key_needs", "pain_points",
+                  "service_preferences", "cooperation_history", "time_zone", "language", "owner", "team",
+                  "created_at", "updated_at", "erased_at")
+
+
+async def export_customer(session: AsyncSession, principal: Principal, customer: Customer) -> dict[str, Any]:
+    """The whole customer: its profile (free text may hold personal data) and every contact's export."""
+    contacts = [await export_contact(session, principal, customer, contact) for contact in customer.contacts]
+    return {"exported_at": utcnow(), "exported_by": principal.subject, "customer": _row(customer, *PROFILE_FIELDS),
+            "contacts": [{k: v for k, v in c.items() if k not in ("exported_at", "exported_by", "customer")} for c in contacts]}

@@ -158,3 +158,14 @@ async def test_published_events_do_not_keep_contact_data_in_plaintext_in_the_out
     _, text = await create_and_dump(client, "--table=outbox")
     for plaintext in API_PLAINTEXTS:
         assert plaintext not in text, plaintext
+
+
+async def test_whole_customer_export_holds_the_profile_and_every_contact(client, person) -> None:
+    response = await client.get(f"/customers/{person.customer_id}/export", headers=AUDITOR)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["customer"]["number"], body["customer"]["address"]) == (person.number, "西湖区文三路 1 号")
+    [contact] = body["contacts"]
+    assert contact["contact"]["birthday"] == person.birthday
+    assert {p["value"] for p in contact["contact_points"]} == {person.phone, person.email}
+    assert (await client.get(f"/customers/{person.customer_id}/export", headers=OWNER)).status_code == 403
