@@ -115,17 +115,17 @@ async def load(dsn: str, n: int, rng: random.Random, chunk: int = 20_000) -> Non
         await conn.close()
 
 
-def import_file(rows: int, rng: random.Random) -> bytes:
+def import_file(rows: int, rng: random.Random, offset: int) -> bytes:
     lines = ["name,industry,tier,tags,contact_name,position,phone,email"]
     for i in range(rows):
-        name = company(rng, 5_000_000 + i).replace(",", " ")
-        lines.append(f"{name},软件,mid,import,张{i % 100},经理,{phone(i, 60_000_000)},c{i}@example.com")
+        name = company(rng, 5_000_000 + offset + i).replace(",", " ")
+        lines.append(f"{name},软件,mid,import,张{i % 100},经理,{phone(offset + i, 50_000_000)},c{offset + i}@example.com")
     return ("\n".join(lines) + "\n").encode()
 
 
 async def run(args: argparse.Namespace) -> None:
     # settings are read on first use: point them at the bench database and a scratch directory first
-    db_name = f"crm_bench_customers_{os.getpid()}"
+    db_name = args.database or f"crm_bench_customers_{os.getpid()}"
     os.environ["CRM_CUSTOMER_DATABASE_URL"] = PG_URL.format(db=db_name)
     os.environ["CRM_VAR_DIR"] = tempfile.mkdtemp(prefix="crm-bench-customers-")
     os.environ.setdefault("CRM_LOG_LEVEL", "WARNING")
@@ -139,20 +139,27 @@ async def run(args: argparse.Namespace) -> None:
     from servicekit.outbox import Outbox
     from servicekit.pii import blind_index
 
-    rng = random.Random(7)
-    await admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-    await admin(f'CREATE DATABASE "{db_name}"')
+    rng = random.Random(time.time_ns() if args.database else 7)
+    if not args.database:
+        await admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        await admin(f'CREATE DATABASE "{db_name}"')
     db = None
     try:
-        await asyncio.to_thread(upgrade, customer.MIGRATIONS, PG_URL.format(db=db_name))
-        log(f"loading {args.customers:,} customers with COPY")
-        started = time.perf_counter()
-        await load(PG_DSN.format(db=db_name), args.customers, rng)
-        log(f"loaded in {time.perf_counter() - started:.1f} s")
+        if args.database:  # a kept database: load nothing, import rows that are new to it
+            conn = await asyncpg.connect(PG_DSN.format(db=db_name))
+            args.customers = await conn.fetchval("SELECT count(*) FROM customers")
+            await conn.close()
+            log(f"reusing {db_name} with {args.customers:,} customers")
+        else:
+            await asyncio.to_thread(upgrade, customer.MIGRATIONS, PG_URL.format(db=db_name))
+            log(f"loading {args.customers:,} customers with COPY")
+            started = time.perf_counter()
+            await load(PG_DSN.format(db=db_name), args.customers, rng)
+            log(f"loaded in {time.perf_counter() - started:.1f} s")
         db = Database(PG_URL.format(db=db_name), service="customer")
         db.session_info.update(outbox=Outbox(producer="customer", table=kit.outbox), kit_tables=kit)
         importer = Principal("bench-importer", frozenset({Role.manager}), "team-1")
-        data = import_file(args.import_rows, rng)
+        data = import_file(args.import_rows, rng, offset=args.customers)
         job = jobs.new_job(importer, "bench.csv", data, dry_run=False, import_valid_rows=False)
         async with db.session() as session:
             session.add(job)
@@ -203,7 +210,7 @@ async def run(args: argparse.Namespace) -> None:
 
         rate = args.import_rows / import_s
         print()
-        print(f"customers loaded            {args.customers:,}")
+        print(f"customers loaded            {args.customers:,}  (database {db_name})")
         print(f"import                      {args.import_rows:,} rows in {import_s:.1f} s = {rate:,.0f} rows/s "
               f"(aim >= {AIMS['import']:,.0f})")
         for kind, values in search_ms.items():
@@ -221,13 +228,16 @@ async def run(args: argparse.Namespace) -> None:
     finally:
         if db is not None:
             await db.dispose()
-        await admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        if not args.keep and not args.database:
+            await admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=1_000_000, help="customers bulk-loaded first")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the imported CSV")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed) for --database")
+    parser.add_argument("--database", default=None, help="reuse a database a --keep run left: no load, not dropped")
     parser.add_argument("--profile", action="store_true", help="cProfile the import and print the top functions")
     parser.add_argument("--skip-reclassify", action="store_true", help="leave out the re-classification pass")
     parser.add_argument("--queries", type=int, default=200, help="name searches and phone lookups each")

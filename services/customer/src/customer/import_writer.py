@@ -151,11 +151,14 @@ async def _duplicates(session: AsyncSession, groups: list[Group]) -> list[dict[s
         )
         for row in await session.execute(query):
             found.append(_duplicate(by_index[row.value_index], row, f"same_{row.kind}", 1.0))
-    query = live(select(Customer.id, Customer.number, Customer.name, Customer.search_name)).where(
-        Customer.search_name.in_([name for name in by_name if name])
-    )
+    # the same name as given or as folded, through the B-tree on `name` (trigram matching of a thousand names at
+    # once would read most of the table); fuzzy matches are `duplicates.find_likely`, per customer
+    names = {name for group in groups for name in (group.fields.get("name"), search_key(group.fields.get("name", ""))) if name}
+    query = live(select(Customer.id, Customer.number, Customer.name)).where(Customer.name.in_(names))
     for row in await session.execute(query):
-        found.append(_duplicate(by_name[row.search_name], row, "similar_name", 1.0))
+        group = by_name.get(search_key(row.name))
+        if group is not None:
+            found.append(_duplicate(group, row, "similar_name", 1.0))
     return found[:MAX_DUPLICATES]
 
 
