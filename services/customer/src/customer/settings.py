@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from customer.classification import DEFAULT_TIER_RULES
+from customer.classification import DEFAULT_TIER_RULES, check_rule
 
 
 class CustomerSettings(BaseSettings):
@@ -28,6 +28,16 @@ class CustomerSettings(BaseSettings):
     # R-03 scheduled re-classification
     reclassify_interval_seconds: float = Field(default=3600.0, gt=0)
     reclassify_batch_size: int = Field(default=500, ge=1)
+
+    @field_validator("default_tier_rules")
+    @classmethod
+    def _valid_rules(cls, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # a bad rule in the environment stops the start, not the first classification
+        for rule in rules:
+            if not {"name", "priority", "sets"} <= rule.keys():
+                raise ValueError("each tier rule has name, priority and sets")
+            check_rule(rule.get("conditions", {}), rule["sets"])
+        return rules
 
 
 @cache

@@ -32,7 +32,6 @@ async def rules_or_defaults(session: AsyncSession) -> list[TierRule]:
         return found
     now = utcnow()
     for rule in customer_settings().default_tier_rules:
-        classification.check_rule(rule.get("conditions", {}), rule.get("sets", {}))
         session.add(TierRule(
             id=_seed_id(rule), name=rule["name"], priority=rule["priority"], conditions=rule.get("conditions", {}),
             sets=rule["sets"], active=rule.get("active", True), updated_by=SYSTEM, updated_at=now,
