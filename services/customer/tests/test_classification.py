@@ -208,3 +208,17 @@ async def test_scheduled_pass_reclassifies_after_a_rule_change(client) -> None:
     assert await scheduled.reclassify_all(service.db, batch_size=7) == 0  # a second pass finds nothing to do
     async with service.db.session() as session:
         assert (await session.scalars(select(TierRule))).all()
+
+
+async def test_scheduled_job_skips_the_run_at_start() -> None:
+    calls: list[int] = []
+
+    async def job() -> None:
+        calls.append(1)
+
+    run = scheduled.after_first_interval(job)
+    await run()
+    assert calls == []  # the runtime calls every job at once on start
+    await run()
+    await run()
+    assert calls == [1, 1]
