@@ -153,7 +153,7 @@ async def test_duplicates_of_existing_customers_are_reported(client) -> None:
     tag = uuid.uuid4().hex[:6]
     existing = (await client.post("/customers", headers=EAST, json={
         "name": f"Existing {tag}", "team": "east", "contacts": [{"name": "A", "phones": [phone_for(tag, 7)]}]})).json()
-    data = HEADER + f"Another name {tag},,,,B,,{phone_for(tag, 7)},,\nexisting {tag},,,,,,,,\n"
+    data = HEADER + f"Another name {tag},,,,B,,{phone_for(tag, 7)},,\n  Existing {tag} ,,,,,,,,\n"
     job = await run_import(client, data.encode())
     reasons = {(d["row"], d["reason"], d["customer_id"]) for d in job["duplicates"]}
     assert reasons == {(2, "same_phone", existing["id"]), (3, "similar_name", existing["id"])}
