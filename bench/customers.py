@@ -43,10 +43,17 @@ PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/{db}"
 AIMS = {"import": 2000.0, "search_p95_ms": 50.0, "lookup_p95_ms": 5.0}
 
 CITIES = "北京 上海 广州 深圳 杭州 南京 成都 武汉 西安 苏州 天津 重庆 长沙 青岛 厦门 宁波 合肥 郑州 济南 福州".split()
-WORDS = "华 瑞 恒 信 达 泰 鑫 源 盛 博 创 智 通 联 海 天 宏 佳 安 康 德 明 光 新 金 科 益 丰 润 星".split()
+# brand names: two of these characters (about 14,000 pairs), like real 字号 of companies
+WORDS = list("华瑞恒信达泰鑫源盛博创智通联海天宏佳安康德明光新金科益丰润星中国东方南北正大汇嘉美力远航腾飞"
+             "龙凤祥和兴旺鼎立伟业隆昌富贵荣耀晨阳辉煌永乐长江山河林森雅致精诚卓越卫民利群众合平顺")
 KINDS = "科技 贸易 电子 机械 医药 物流 建材 食品 软件 化工 纺织 咨询".split()
-LATIN = "Alpha Apex Blue Bright Crown Delta Eagle First Global Golden Harbor Lotus Nova Orient Pacific Prime Silver Star Summit Unity".split()
+# Latin names: made-up words of two or three syllables (about 10,000 distinct), as varied as real ones
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["sun", "tek", "lin", "mar", "ston", "ver"]
 LATIN_KINDS = "Trading Technology Logistics Foods Electronics Machinery Consulting Pharma".split()
+
+
+def latin_word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3)))).capitalize()
 
 
 def log(message: str) -> None:
@@ -60,7 +67,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def company(rng: random.Random, i: int) -> str:
     if i % 4 == 3:
-        return f"{rng.choice(LATIN)} {rng.choice(LATIN)} {rng.choice(LATIN_KINDS)} Co {i}"
+        return f"{latin_word(rng)} {latin_word(rng)} {rng.choice(LATIN_KINDS)} Co {i}"
     return f"{rng.choice(CITIES)}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(KINDS)}有限公司{i}"
 
 
@@ -180,8 +187,15 @@ async def run(args: argparse.Namespace) -> None:
 
         agent = Principal("sales7", frozenset({Role.agent}), "team-7")
         filters = search.CustomerFilters
-        queries = [("chinese", rng.choice(CITIES) + rng.choice(WORDS)) for _ in range(args.queries // 2)]
-        queries += [("latin", f"{rng.choice(LATIN)} {rng.choice(LATIN)}"[: rng.randint(6, 12)]) for _ in range(args.queries // 2)]
+        # partial names cut from random loaded customers: brand + kind (华瑞科技), city + brand (北京华瑞),
+        # or the first 6-12 characters of a Latin name
+        conn = await asyncpg.connect(PG_DSN.format(db=db_name))
+        sample = [r[0] for r in await conn.fetch("SELECT name FROM customers TABLESAMPLE SYSTEM (1) LIMIT 5000")]
+        await conn.close()
+        chinese = [n for n in sample if not n.isascii()]
+        latin = [n for n in sample if n.isascii()]
+        queries = [("chinese", (lambda n: n[2:6] if i % 2 else n[:4])(rng.choice(chinese))) for i in range(args.queries // 2)]
+        queries += [("latin", rng.choice(latin)[: rng.randint(6, 12)]) for _ in range(args.queries // 2)]
         search_ms: dict[str, list[float]] = {"chinese": [], "latin": []}
         hits = 0
         for kind, q in queries:
