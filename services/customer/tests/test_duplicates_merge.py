@@ -130,3 +130,13 @@ async def test_merge_moves_contacts_hides_the_merged_record_and_emits_events_on_
     other = await seed(f"Third {tag}")
     agent = await client.post(f"/customers/{survivor}/merge", json={"merged_id": other}, headers=headers("al", "agent", team="east"))
     assert agent.status_code == 403
+
+
+async def test_duplicates_of_another_team_are_not_shown(client) -> None:
+    tag = uuid.uuid4().hex[:6]
+    mine = await seed(f"Mine {tag}", phone="+8613933330000", team="east")
+    theirs = await seed(f"Theirs {tag}", phone="+8613933330000", team="west")
+    east = await client.get(f"/customers/{mine}/duplicates", headers=headers("al", "agent", team="east"))
+    assert east.json()["items"] == []
+    manager = await client.get(f"/customers/{mine}/duplicates", headers=headers("meg", "manager"))
+    assert [d["customer_id"] for d in manager.json()["items"]] == [theirs]

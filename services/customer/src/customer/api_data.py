@@ -67,12 +67,7 @@ async def lookup(session: DbSession, principal: CurrentPrincipal, phone: str | N
     except ValueError as exc:
         raise ApiError(422, "validation_error", f"{'phone' if phone else 'email'}: {exc}", field="phone" if phone else "email") from None
     found = await search.lookup(session, principal, kind=kind, value_index=blind_index(value))
-    views = []
-    for customer in found:
-        view = records.present(customer, principal)
-        records.audit_read(session, principal, customer, view)
-        views.append(view)
-    return {"items": views}
+    return {"items": [records.view(session, principal, customer) for customer in found]}
 
 
 # --- duplicates and merging ----------------------------------------------------------------------------
@@ -86,7 +81,7 @@ async def likely_duplicates(customer_id: str, session: DbSession, principal: Cur
         phone_indexes=[p.value_index for p in points if p.kind == "phone"],
         email_indexes=[p.value_index for p in points if p.kind == "email"],
     )
-    return {"items": found}
+    return {"items": await search.only_visible(session, principal, found)}
 
 
 class MergeIn(BaseModel):
@@ -97,9 +92,7 @@ class MergeIn(BaseModel):
 @router.post("/customers/{survivor_id}/merge", response_model=CustomerDetail, tags=["customers"])
 async def merge(survivor_id: str, body: MergeIn, session: DbSession, principal: Merger) -> object:
     survivor = await merging.merge(session, principal, survivor_id, body.merged_id)
-    view = records.present(survivor, principal)
-    records.audit_read(session, principal, survivor, view)
-    return view
+    return records.view(session, principal, survivor)
 
 
 # --- import and export ---------------------------------------------------------------------------------

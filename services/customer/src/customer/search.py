@@ -191,3 +191,13 @@ async def lookup(session: AsyncSession, principal: Principal, *, kind: str, valu
     owners = select(ContactPoint.customer_id).where(ContactPoint.kind == kind, ContactPoint.value_index == value_index)
     query = filtered(select(Customer).where(Customer.id.in_(owners)), CustomerFilters(), principal, session.bind.dialect.name)
     return list((await session.scalars(query.order_by(Customer.number).limit(50))).all())
+
+
+async def only_visible(session: AsyncSession, principal: Principal, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop the entries (with a `customer_id`) of customers the caller may not see (R-09)."""
+    visible = account_filter(principal, Customer.owner, Customer.team)
+    if visible is None or not found:
+        return found
+    ids = [item["customer_id"] for item in found]
+    allowed = set((await session.scalars(select(Customer.id).where(Customer.id.in_(ids), visible))).all())
+    return [item for item in found if item["customer_id"] in allowed]
