@@ -328,7 +328,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             log(f"recipients: publishing {n} contacts_changed + {n} consent_changed")
             await publish_all(recipient_events(people), what="recipients")
         else:
-            log(f"recipients: writing {n} through the notifier's own read-model functions, 500 per transaction")
+            log(f"recipients: writing {n} through the notifier's own read-model functions, 1000 events per transaction")
             await load_direct(db_url, recipient_events(people))
         await wait_for(
             lambda: scalar(dsn, "SELECT count(*) FROM consents WHERE granted"), n, what="consents in the read model",
