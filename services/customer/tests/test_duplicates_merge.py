@@ -61,7 +61,7 @@ async def test_find_likely_reports_same_phone_same_email_and_similar_names() -> 
     assert all(0 < item["score"] <= 1 and item["number"] for item in found)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # one app start per module: start/stop is the slow, flaky part
 async def client():
     from customer.app import service
     from servicekit.testing import running

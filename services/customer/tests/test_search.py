@@ -22,7 +22,7 @@ def schema() -> None:
     migrate("customer")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # one app start per module: start/stop is the slow, flaky part
 async def client():
     async with running(service.app) as client:
         yield client
