@@ -8,10 +8,11 @@ it falls back to equal or contained search keys, scored with difflib.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from customer.models import ContactPoint, Customer
@@ -61,21 +62,33 @@ async def find_likely(
     return sorted(found.values(), key=lambda item: (-item["score"], item["number"]))[:limit]
 
 
+# words nearly every company name has: trigram posting lists that long make a lookup read much of the table
+COMMON_WORDS = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团|股份|公司|\b(co|ltd|inc|llc|corp|corporation|company|limited|gmbh|b\.?v|group)\b\.?)",
+)
+
+
+def core(key: str) -> str:
+    """The distinctive part of a folded name: 'beijing acme co., ltd.' -> 'beijing acme'."""
+    return " ".join(COMMON_WORDS.sub(" ", key).replace(",", " ").split()) or key
+
+
 async def _similar_names(session: AsyncSession, key: str, limit: int) -> list[tuple[Any, float]]:
     columns = (Customer.id, Customer.number, Customer.name)
     if session.bind.dialect.name == "postgresql":
         similarity = func.similarity(Customer.search_name, key)
-        # `%` lets the GIN trigram index pick candidates (pg_trgm's default threshold 0.3), then a stricter cut
+        # candidates: names containing something like the distinctive part (`<%`, GIN trigram index),
+        # then the whole names must be this similar
         query = live(
             select(*columns, similarity.label("score"))
-            .where(Customer.search_name.op("%")(key), similarity >= NAME_SIMILARITY)
+            .where(literal(core(key)).op("<%")(Customer.search_name), similarity >= NAME_SIMILARITY)
             .order_by(similarity.desc(), Customer.id)
             .limit(limit)
         )
         return [(row, round(float(row.score), 3)) for row in await session.execute(query)]
     query = live(
         select(*columns, Customer.search_name)
-        .where(or_(Customer.search_name == key, Customer.search_name.contains(key, autoescape=True),
+        .where(or_(Customer.search_name == key, Customer.search_name.contains(core(key), autoescape=True),
                    func.instr(key, Customer.search_name) > 0))
         .where(Customer.search_name != "")
         .limit(limit * 5)
