@@ -43,11 +43,11 @@ PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/{db}"
 AIMS = {"import": 2000.0, "search_p95_ms": 50.0, "lookup_p95_ms": 5.0}
 
 CITIES = "北京 上海 广州 深圳 杭州 南京 成都 武汉 西安 苏州 天津 重庆 长沙 青岛 厦门 宁波 合肥 郑州 济南 福州".split()
-# brand names: two of these characters (about 14,000 pairs), like real 字号 of companies
+# brand names: two of these characters (7,744 pairs), like real 字号 of companies
 WORDS = list("华瑞恒信达泰鑫源盛博创智通联海天宏佳安康德明光新金科益丰润星中国东方南北正大汇嘉美力远航腾飞"
              "龙凤祥和兴旺鼎立伟业隆昌富贵荣耀晨阳辉煌永乐长江山河林森雅致精诚卓越卫民利群众合平顺")
 KINDS = "科技 贸易 电子 机械 医药 物流 建材 食品 软件 化工 纺织 咨询".split()
-# Latin names: made-up words of two or three syllables (about 10,000 distinct), as varied as real ones
+# Latin names: made-up words of two or three syllables, as varied as real ones
 SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["sun", "tek", "lin", "mar", "ston", "ver"]
 LATIN_KINDS = "Trading Technology Logistics Foods Electronics Machinery Consulting Pharma".split()
 
