@@ -163,3 +163,19 @@ async def test_duplicates_of_existing_customers_are_reported(client) -> None:
 async def test_only_working_roles_may_import(client) -> None:
     response = await client.post("/imports", files={"file": ("c.csv", b"name\nA\n")}, headers=bearer("v", "vice_president"))
     assert response.status_code == 403
+
+
+async def test_a_job_a_restart_interrupted_is_failed_clearly(client) -> None:
+    from customer import jobs
+    from customer.models import ImportJob
+    from servicekit.auth import Principal, Role
+
+    job = jobs.new_job(Principal("alice", frozenset({Role.agent}), "east"), "old.csv", b"name\nA\n",
+                       dry_run=False, import_valid_rows=False)
+    job.status = "running"
+    async with service.db.session() as session:
+        session.add(job)
+    await jobs.recovery(service.db)()  # what the service runs once at start-up
+    body = (await client.get(f"/imports/{job.id}", headers=EAST)).json()
+    assert body["status"] == "failed" and body["finished_at"]
+    assert "restarted" in body["errors"][0]["message"]
