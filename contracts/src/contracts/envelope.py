@@ -20,6 +20,8 @@ class Event(BaseModel):
 
     event_type: ClassVar[str]
     aggregate: ClassVar[str]
+    # carries personal contact data: producers keep it encrypted at rest in their outbox
+    personal_data: ClassVar[bool] = False
 
 
 class Envelope(BaseModel):

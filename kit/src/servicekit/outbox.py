@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from contracts import Envelope, Event
 from contracts.topology import EXCHANGE
-from servicekit import metrics
+from servicekit import metrics, pii
 from servicekit.db import Database, utcnow
 from servicekit.logs import correlation_id
 
@@ -39,6 +39,18 @@ _PENDING = "outbox_pending"
 class Outbox:
     producer: str
     table: Table
+
+
+def seal_envelope(envelope: Envelope, personal_data: bool) -> str:
+    """The stored form: JSON, or ciphertext for events carrying contact data (R-09: encrypted at rest,
+    also in published rows and backups)."""
+    text = envelope.model_dump_json()
+    return pii.encrypt(text) if personal_data else text  # type: ignore[return-value]
+
+
+def open_envelope(stored: str) -> str:
+    """The envelope JSON of a stored outbox row, whichever form it was stored in."""
+    return stored if stored.startswith("{") else pii.decrypt(stored)  # type: ignore[return-value]
 
 
 async def record_event(
@@ -71,10 +83,10 @@ async def record_events(session: AsyncSession, events: list[tuple[Event, str, in
                 "event_id": str(envelope.id),
                 "event_type": envelope.type,
                 "aggregate_id": envelope.aggregate_id,
-                "envelope": envelope.model_dump_json(),
+                "envelope": seal_envelope(envelope, event.personal_data),
                 "created_at": envelope.occurred_at,
             }
-            for envelope in envelopes
+            for envelope, (event, _, _) in zip(envelopes, events, strict=True)
         ],
     )
     session.info[_PENDING] = True
@@ -183,9 +195,10 @@ class OutboxRelay:
 
     async def _publish(self, exchange: aio_pika.abc.AbstractExchange, row: Any) -> bool:
         """True when routed to at least one queue, False when the broker returned it unroutable."""
-        envelope = Envelope.model_validate_json(row.envelope)
+        body = open_envelope(row.envelope)
+        envelope = Envelope.model_validate_json(body)
         message = aio_pika.Message(
-            body=row.envelope.encode(),
+            body=body.encode(),
             message_id=row.event_id,
             type=row.event_type,
             content_type="application/json",

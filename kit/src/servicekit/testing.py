@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -118,6 +119,20 @@ async def running(app: Any) -> AsyncIterator[Any]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+async def outbox_events(service: Any, aggregate_id: str, event_type: str | None = None) -> list[dict[str, Any]]:
+    """The envelopes a service recorded for one aggregate, oldest first (decrypted where sealed)."""
+    from sqlalchemy import select
+
+    from servicekit.outbox import open_envelope
+
+    outbox = service.tables.outbox
+    query = select(outbox.c.envelope).where(outbox.c.aggregate_id == aggregate_id).order_by(outbox.c.seq)
+    async with service.db.session() as session:
+        stored = (await session.scalars(query)).all()
+    envelopes = [json.loads(open_envelope(text)) for text in stored]
+    return [e for e in envelopes if event_type is None or e["type"] == event_type]
 
 
 def bearer(subject: str = "tester", *roles: str, team: str | None = None) -> dict[str, str]:

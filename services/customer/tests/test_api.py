@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
-from sqlalchemy import select
 
 from customer.app import service
-from servicekit.testing import bearer
+from servicekit.testing import bearer, outbox_events
 
 pytestmark = pytest.mark.integration
 
@@ -19,10 +17,7 @@ AUDITOR = bearer("audrey", "auditor")
 
 
 async def events_for(customer_id: str) -> list[dict]:
-    outbox = service.tables.outbox
-    async with service.db.session() as session:
-        rows = (await session.execute(select(outbox.c.envelope).where(outbox.c.aggregate_id == customer_id).order_by(outbox.c.seq))).all()
-    return [json.loads(row.envelope) for row in rows]
+    return await outbox_events(service, customer_id)
 
 
 async def test_create_needs_only_the_company_name_and_emits_registered(client) -> None:

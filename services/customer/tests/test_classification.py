@@ -18,7 +18,7 @@ from customer import classification, scheduled
 from customer.app import service
 from customer.classification import Rule, RuleError, changes, check_rule, first_match
 from customer.models import Customer, TierRule
-from servicekit.testing import BROKER_URL, Observer, bearer, eventually
+from servicekit.testing import BROKER_URL, Observer, bearer, eventually, outbox_events
 
 AGENT = bearer("alice", "agent", team="east")
 MANAGER = bearer("meg", "manager")
@@ -90,11 +90,8 @@ async def new_customer(client, **extra: object) -> dict:
     return response.json()
 
 
-async def outbox_events(customer_id: str, event_type: str) -> list[dict]:
-    outbox = service.tables.outbox
-    async with service.db.session() as session:
-        rows = (await session.execute(select(outbox.c.envelope).where(outbox.c.aggregate_id == customer_id).order_by(outbox.c.seq))).all()
-    return [e for e in (json.loads(r.envelope) for r in rows) if e["type"] == event_type]
+async def events_of(customer_id: str, event_type: str) -> list[dict]:
+    return await outbox_events(service, customer_id, event_type)
 
 
 async def publish(event: object, aggregate_id: str, version: int) -> None:
@@ -132,7 +129,7 @@ async def test_figures_put_reclassifies_with_history_and_event_r03(client) -> No
     body = response.json()
     assert (body["tier"], body["service_level"]) == ("high", "vip")
     assert body["figures"]["orders_12m"] == 3
-    [classified] = await outbox_events(cid, "customer.classified.v1")
+    [classified] = await events_of(cid, "customer.classified.v1")
     assert classified["data"]["previous"] == {"tier": "low", "service_level": "normal"}
     assert classified["data"]["reason"].startswith("tier rule ")
     history = (await client.get(f"/customers/{cid}/classification-history", headers=AGENT)).json()["items"]
@@ -176,7 +173,7 @@ async def test_figures_event_reclassifies_on_the_broker_and_stale_figures_are_ig
     assert (found["tier"], found["figures"]["revenue_12m"]) == ("mid", "2000.00")
     async with service.db.session() as session:
         assert (await session.get(Customer, cid)).figures_version == 3
-    assert [e["data"]["tier"] for e in await outbox_events(cid, "customer.classified.v1")] == ["mid"]
+    assert [e["data"]["tier"] for e in await events_of(cid, "customer.classified.v1")] == ["mid"]
 
 
 async def test_complaint_received_counts_towards_figures(client) -> None:

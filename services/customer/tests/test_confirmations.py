@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from customer.app import service
 from customer.confirmations import refusal
 from customer.settings import customer_settings
 from servicekit.auth import Principal, Role
-from servicekit.testing import bearer
+from servicekit.testing import bearer, outbox_events
 
 AGENT = bearer("alice", "agent", team="east")
 AGENT2 = bearer("andy", "agent", team="east")
@@ -47,10 +45,7 @@ def test_who_may_confirm(principal: Principal, requested_by: str, owner: str, re
 # --- on PostgreSQL -------------------------------------------------------------------------------------
 
 async def types_for(customer_id: str) -> list[str]:
-    outbox = service.tables.outbox
-    async with service.db.session() as session:
-        rows = (await session.execute(select(outbox.c.envelope).where(outbox.c.aggregate_id == customer_id).order_by(outbox.c.seq))).all()
-    return [json.loads(r.envelope)["type"] for r in rows]
+    return [e["type"] for e in await outbox_events(service, customer_id)]
 
 
 async def customer_with_contact(client) -> tuple[str, str]:

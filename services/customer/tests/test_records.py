@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from customer.app import service
 from customer.models import AuditEntry, Customer
 from servicekit import pii
-from servicekit.testing import bearer
+from servicekit.testing import bearer, outbox_events
 
 pytestmark = pytest.mark.integration
 
@@ -41,11 +41,7 @@ async def create(client, headers: dict = AGENT, **body: object) -> dict:
 
 
 async def events_for(customer_id: str, event_type: str | None = None) -> list[dict]:
-    outbox = service.tables.outbox
-    async with service.db.session() as session:
-        rows = (await session.execute(select(outbox.c.envelope).where(outbox.c.aggregate_id == customer_id).order_by(outbox.c.seq))).all()
-    found = [json.loads(r.envelope) for r in rows]
-    return [e for e in found if event_type is None or e["type"] == event_type]
+    return await outbox_events(service, customer_id, event_type)
 
 
 async def audit_rows(customer_id: str) -> list[AuditEntry]:

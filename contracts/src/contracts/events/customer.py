@@ -188,6 +188,7 @@ class CustomerContactsChangedV1(Event):
 
     event_type: ClassVar[str] = "customer.contacts_changed.v1"
     aggregate: ClassVar[str] = "customer"
+    personal_data: ClassVar[bool] = True
 
     customer_id: str
     language: str | None = None

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from customer import audit, events, lag, pending
+from customer import audit, erasure, events, lag, pending
 from customer.models import Contact, ContactPoint, Customer, PendingChange
 from customer.schemas import ContactCreate, ContactUpdate, EmailIn, PhoneIn
 from servicekit import pii
@@ -85,6 +85,7 @@ async def _changed(session: AsyncSession, customer: Customer, now: datetime) -> 
 
 
 async def add(session: AsyncSession, principal: Principal, customer: Customer, data: ContactCreate) -> Contact:
+    erasure.ensure_not_erased(customer)
     now = utcnow()
     learned_at = lag.entered(session, "contact", data.learned_at, now)
     contact = build(customer, data, now)
@@ -99,6 +100,7 @@ async def update(
     session: AsyncSession, principal: Principal, customer: Customer, contact_id: str, data: ContactUpdate
 ) -> tuple[Contact, list[PendingChange]]:
     """Change what was sent; a new position waits for a second confirmation (R-05)."""
+    erasure.ensure_not_erased(customer)
     contact = _find(customer, contact_id)
     now = utcnow()
     sent = data.model_fields_set - {"learned_at"}
@@ -139,6 +141,7 @@ async def update(
 
 
 async def remove(session: AsyncSession, principal: Principal, customer: Customer, contact_id: str, learned_at: datetime | None) -> None:
+    erasure.ensure_not_erased(customer)
     contact = _find(customer, contact_id)
     now = utcnow()
     learned = lag.entered(session, "contact", learned_at, now)

@@ -19,7 +19,7 @@ from contracts.events.customer import (
     CustomerTagsChangedV1,
     CustomerUpdatedV1,
 )
-from customer import audit, contacts, events, lag, ownership, pending, privacy, rules, tiering
+from customer import audit, contacts, erasure, events, lag, ownership, pending, privacy, rules, tiering
 from customer.models import Customer, PendingChange
 from customer.names import search_key
 from customer.schemas import CustomerCreate, CustomerUpdate, FiguresUpdate
@@ -155,6 +155,7 @@ async def update(
 ) -> tuple[Customer, list[PendingChange]]:
     """Apply what was sent. `key_needs` is key information (R-05): it becomes a pending change instead."""
     customer = await get(session, principal, customer_id, for_update=True)
+    erasure.ensure_not_erased(customer)
     if ({"owner", "team"} & data.model_fields_set) and not principal.has_any(*OWNER_SETTERS):
         raise ApiError(403, "forbidden", "owner and team are set by a supervisor, manager or admin (R-08)")
     now = utcnow()

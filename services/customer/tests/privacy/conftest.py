@@ -3,16 +3,15 @@ so these tests do not depend on the shape of the contact API."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
 
 from servicekit.db import utcnow
 from servicekit.pii import blind_index
 from servicekit.testing import migrate, running
+from servicekit.testing import outbox_events as recorded_events
 
 # customer.app is imported inside the fixtures: this conftest loads before the test plugin points
 # CRM_CUSTOMER_DATABASE_URL at the run's own database, and the app reads its settings on import
@@ -93,9 +92,4 @@ def outbox_events():
 async def events_for(customer_id: str, event_type: str | None = None) -> list[dict]:
     from customer.app import service
 
-    outbox = service.tables.outbox
-    async with service.db.session() as session:
-        query = select(outbox.c.envelope).where(outbox.c.aggregate_id == customer_id).order_by(outbox.c.seq)
-        rows = (await session.execute(query)).all()
-    envelopes = [json.loads(row.envelope) for row in rows]
-    return [e for e in envelopes if event_type is None or e["type"] == event_type]
+    return await recorded_events(service, customer_id, event_type)

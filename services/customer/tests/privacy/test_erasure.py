@@ -72,10 +72,11 @@ async def test_bad_erase_input_is_422(client, person, payload, field) -> None:
     assert response.json()["error"]["field"] == field
 
 
-@pytest.mark.xfail(strict=True, reason="the contact API (H1's contacts.py/api.py) does not call erasure.ensure_not_erased yet")
 async def test_the_contact_api_refuses_changes_to_an_erased_customer(client, person) -> None:
     assert (await client.post(erase_url(person), json={"reason": "PIPL request"}, headers=MANAGER)).status_code == 200
     contact = {"name": "李四", "phones": [{"number": "+8613700001111"}]}
     base = f"/customers/{person.customer_id}/contacts"
     assert (await client.post(base, json=contact, headers=MANAGER)).status_code == 409
     assert (await client.patch(f"{base}/{person.contact_id}", json={"name": "李四"}, headers=MANAGER)).status_code == 409
+    assert (await client.delete(f"{base}/{person.contact_id}", headers=MANAGER)).status_code == 409
+    assert (await client.patch(f"/customers/{person.customer_id}", json={"industry": "制造"}, headers=MANAGER)).status_code == 409
