@@ -122,6 +122,8 @@ async def test_merge_moves_contacts_hides_the_merged_record_and_emits_events_on_
         assert {"merge", "merged_into"} <= actions
     listed = (await client.get("/customers", params={"q": f"survivor {tag}"}, headers=boss)).json()["items"]
     assert [item["id"] for item in listed] == [survivor]
+    gone = await client.get(f"/customers/{merged}", headers=boss)
+    assert gone.status_code == 404 and survivor in gone.json()["error"]["message"]
     # merging again, into itself, or by an agent is refused
     again = await client.post(f"/customers/{survivor}/merge", json={"merged_id": merged}, headers=boss)
     assert again.status_code == 409

@@ -94,11 +94,14 @@ async def test_bad_filters_are_422_naming_the_field(client) -> None:
 
 async def test_another_teams_customers_never_appear(client) -> None:
     tag = uuid.uuid4().hex[:6]
-    await create(client, f"Secret {tag} West", headers=bearer("wes", "manager"), team="west", owner="wes")
+    phone = f"+86137{int(tag, 16) % 10**8:08d}"
+    await create(client, f"Secret {tag} West", headers=bearer("wes", "manager"), team="west", owner="wes",
+                 contacts=[{"name": "王五", "phones": [phone]}])
     assert await names(client, EAST, q=f"secret {tag}") == []
     assert await names(client, WEST, q=f"secret {tag}") == [f"Secret {tag} West"]
     assert await names(client, MANAGER, q=f"secret {tag}") == [f"Secret {tag} West"]
-    assert (await client.get("/customers/lookup", params={"phone": "13800000000"}, headers=EAST)).json()["items"] == []
+    assert (await client.get("/customers/lookup", params={"phone": phone}, headers=EAST)).json()["items"] == []
+    assert len((await client.get("/customers/lookup", params={"phone": phone}, headers=WEST)).json()["items"]) == 1
 
 
 async def test_lookup_by_phone_in_another_format_and_by_email(client) -> None:

@@ -23,7 +23,7 @@ async def merge(session: AsyncSession, principal: Principal, survivor_id: str, m
     if survivor_id == merged_id:
         raise ApiError(409, "conflict", "a customer cannot be merged into itself", field="merged_id")
     # lock both rows in id order, so two merges of the same pair cannot deadlock
-    locked = {cid: await records.get(session, principal, cid, for_update=True) for cid in sorted((survivor_id, merged_id))}
+    locked = {cid: await records.get(session, principal, cid, for_update=True, include_merged=True) for cid in sorted((survivor_id, merged_id))}
     survivor, merged = locked[survivor_id], locked[merged_id]
     for customer, field in ((survivor, "survivor"), (merged, "merged_id")):
         if customer.merged_into or customer.erased_at:

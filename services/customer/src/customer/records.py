@@ -35,11 +35,16 @@ NEEDS_FIELDS = ("key_needs", "pain_points", "service_preferences")  # R-06 "need
 
 # --- reading -------------------------------------------------------------------------------------------
 
-async def get(session: AsyncSession, principal: Principal, customer_id: str, *, for_update: bool = False) -> Customer:
+async def get(
+    session: AsyncSession, principal: Principal, customer_id: str, *, for_update: bool = False, include_merged: bool = False
+) -> Customer:
     customer = await session.get(Customer, customer_id, with_for_update=for_update or None)
     # another team's customer is reported as missing, so ids cannot be probed (R-09)
     if customer is None or not sees_account(principal, owner=customer.owner, team=customer.team):
         raise not_found("customer", customer_id)
+    if customer.merged_into and not include_merged:
+        # its data lives on in the survivor; the pointer lets clients follow it
+        raise ApiError(404, "customer_merged", f"customer {customer_id} was merged into {customer.merged_into}")
     return customer
 
 
