@@ -1,10 +1,13 @@
-"""End to end: `crm up` starts the services as processes; a customer created over HTTP gets its follow-up.
+"""End to end: `crm up` starts the services as processes; a customer created over HTTP gets its follow-up,
+and a complaint about it ends as an email in the local mail catcher (architecture.md, Tests).
 
 Runs on the SQLite default and on PostgreSQL, against the real RabbitMQ (test vhost).
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import signal
 import socket
@@ -35,6 +38,11 @@ def free_port() -> int:
 def system_env(tmp_path: Path, database: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env["CRM_VAR_DIR"] = str(tmp_path / "var")
+    # the notifier sends through `crm up`'s mail catcher, whatever the hour (no quiet hours in this test)
+    env.pop("CRM_NOTIFIER_SMTP_HOST", None)
+    env["CRM_NOTIFIER_SMTP_PORT"] = str(free_port())
+    env["CRM_NOTIFIER_DISPATCHER_ENABLED"] = "true"
+    env["CRM_NOTIFIER_QUIET_START"] = env["CRM_NOTIFIER_QUIET_END"] = "00:00"
     for service in SERVICES:
         env[f"CRM_{service.upper()}_PORT"] = str(free_port())
         if database == "postgres":
@@ -107,6 +115,45 @@ def test_customer_created_over_http_gets_its_onboarding_follow_up(system) -> Non
     # Ctrl-C stops every service cleanly
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
+
+
+def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) -> None:
+    env, _ = system
+    url = {service: f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}" for service in SERVICES}
+    handler = bearer("hana", "complaint_handler", team="east")
+    contact = {"name": "王芳", "emails": ["wang.fang@example.cn"], "primary": True}
+    created = httpx.post(
+        f"{url['customer']}/customers",
+        json={"name": "杭州投诉测试有限公司", "team": "east", "language": "zh-CN", "contacts": [contact]},
+        headers=AGENT,
+    )
+    assert created.status_code == 201, created.text
+    customer_id = created.json()["id"]
+
+    # customer.contacts_changed.v1 gives the notifier its recipient; then the case's events trigger the message
+    case = httpx.post(
+        f"{url['complaints']}/cases",
+        json={"kind": "complaint", "customer_id": customer_id, "channel": "hotline", "content": "包装破损"},
+        headers=handler,
+    )
+    assert case.status_code == 201, case.text
+    number = case.json()["number"]
+    assert httpx.post(f"{url['complaints']}/cases/{case.json()['id']}/acknowledge", json={}, headers=handler).status_code == 200
+
+    mail_dir = Path(env["CRM_VAR_DIR"]) / "mail"
+    messages: list = []
+    deadline = time.monotonic() + 60
+    while not messages and time.monotonic() < deadline:
+        messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in mail_dir.glob("*.eml")]
+        time.sleep(0.2)
+    [message] = messages
+    assert message["To"] == "wang.fang@example.cn"
+    assert number in message["Subject"] and "受理" in message["Subject"]  # the Chinese template, by language
+
+    history = httpx.get(f"{url['notifier']}/messages", params={"customer_id": customer_id}, headers=bearer("meg", "manager"))
+    assert history.status_code == 200, history.text
+    outcomes = {(item["channel"], item["status"]) for item in history.json()["items"]}
+    assert ("email", "sent") in outcomes
 
 
 def test_crm_up_without_a_broker_says_how_to_get_one(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ import sys
 import threading
 import time
 
+from crm_cli import mailbox
 from crm_cli.services import known
-from servicekit.settings import service_settings
+from servicekit.settings import common_settings, service_settings
 
 STOP_GRACE_SECONDS = 20
 
@@ -22,20 +23,31 @@ def _pipe_output(name: str, stream: object) -> None:
         sys.stdout.flush()
 
 
+def _start(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    child = subprocess.Popen(
+        [sys.executable, "-m", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
+    )
+    threading.Thread(target=_pipe_output, args=(name, child.stdout), daemon=True).start()
+    return child
+
+
 def run_services(names: list[str] | None) -> int:
     names = known(names)
     children: dict[str, subprocess.Popen[str]] = {}
+    env = dict(os.environ)
+    if "notifier" in names and "CRM_NOTIFIER_SMTP_HOST" not in env:
+        # no mail server configured: catch the notifier's email locally instead of letting it wait for one
+        env.setdefault("CRM_NOTIFIER_SMTP_PORT", str(mailbox.DEFAULT_PORT))
+        directory = common_settings().var_dir / "mail"
+        children["mail"] = _start("mail", ["crm_cli.mailbox", env["CRM_NOTIFIER_SMTP_PORT"], str(directory)], env)
     for name in names:
         settings = service_settings(name)
-        children[name] = subprocess.Popen(
-            [sys.executable, "-m", "crm_cli.main", "serve", name],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
-        )
-        threading.Thread(target=_pipe_output, args=(name, children[name].stdout), daemon=True).start()
+        children[name] = _start(name, ["crm_cli.main", "serve", name], env)
         print(f"crm: {name} on http://{settings.host}:{settings.port}", flush=True)
 
     stopping = threading.Event()
