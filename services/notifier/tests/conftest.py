@@ -39,6 +39,26 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def notifier_schema() -> None:
     migrate("notifier")
+    # other services' tests in the same run publish case and customer events that are routed to the
+    # notifier's queues too; these tests count sends and dead letters, so start from empty queues
+    asyncio.run(_purge_notifier_queues())
+
+
+async def _purge_notifier_queues() -> None:
+    import aio_pika
+
+    from contracts.topology import SUBSCRIPTIONS, dead_letter_queue
+    from servicekit.testing import BROKER_URL
+
+    names = [sub.queue for sub in SUBSCRIPTIONS if sub.service == "notifier"] + [dead_letter_queue("notifier")]
+    connection = await aio_pika.connect(BROKER_URL)
+    async with connection:
+        for name in names:
+            channel = await connection.channel()
+            try:
+                await (await channel.declare_queue(name, passive=True)).purge()
+            except aio_pika.exceptions.ChannelClosed:
+                pass  # not declared yet: nothing routed to it
 
 
 @pytest.fixture
