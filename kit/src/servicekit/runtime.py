@@ -64,7 +64,10 @@ class ServiceRuntime:
             poll_seconds=self.common.outbox_poll_seconds,
             publish_timeout=self.common.publish_timeout_seconds,
         )
-        self.broker = create_broker(self.common.broker_url, prefetch=self.common.prefetch)
+        self.broker_graceful_timeout = 15.0
+        self.broker = create_broker(
+            self.common.broker_url, prefetch=self.common.prefetch, graceful_timeout=self.broker_graceful_timeout
+        )
         self.broker_started = False
         self.consumes = False
         self._broker_task: asyncio.Task[None] | None = None
@@ -115,12 +118,15 @@ class ServiceRuntime:
         try:
             yield
         finally:
-            for task in (self._broker_task, *self._background):
+            # every step is bounded: a broker that stops answering must not keep the process from exiting
+            tasks = [self._broker_task, *self._background]
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(self._broker_task, *self._background, return_exceptions=True)
+            await _bounded("background tasks", asyncio.wait(tasks), SHUTDOWN_STEP_SECONDS)
             if self.broker_started:
-                await self.broker.stop()  # waits up to graceful_timeout for handlers in flight
-            await self.relay.stop()
+                # waits up to graceful_timeout for handlers in flight
+                await _bounded("broker", self.broker.stop(), self.broker_graceful_timeout + SHUTDOWN_STEP_SECONDS)
+            await _bounded("outbox relay", self.relay.stop(), self.common.publish_timeout_seconds + SHUTDOWN_STEP_SECONDS)
             await self.db.dispose()
             log.info("service stopped")
 
@@ -186,3 +192,13 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # one session per request; scope="function" commits before the response is sent, so a 2xx means saved
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+SHUTDOWN_STEP_SECONDS = 10.0
+
+
+async def _bounded(step: str, awaitable: Awaitable[object], seconds: float) -> None:
+    try:
+        await asyncio.wait_for(awaitable, timeout=seconds)
+    except TimeoutError:
+        log.warning("shutdown step timed out; going on", extra={"step": step, "seconds": seconds})
