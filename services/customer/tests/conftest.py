@@ -24,3 +24,11 @@ async def client(customer_schema: None) -> AsyncIterator[Any]:
 
     async with running(service.app) as client:
         yield client
+
+
+@pytest.fixture(scope="module")  # one app start per module: start/stop is the slow, flaky part
+async def module_client(customer_schema: None) -> AsyncIterator[Any]:
+    from customer.app import service
+
+    async with running(service.app) as client:
+        yield client

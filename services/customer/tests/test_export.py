@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from customer.app import service
 from customer.models import AuditEntry
-from servicekit.testing import bearer, migrate, running
+from servicekit.testing import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -21,15 +21,9 @@ AGENT = bearer("alice", "agent", team="east")
 MANAGER = bearer("meg", "manager")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("customer")
-
-
-@pytest.fixture(scope="module")  # one app start per module: start/stop is the slow, flaky part
-async def client():
-    async with running(service.app) as client:
-        yield client
+@pytest.fixture
+def client(module_client):
+    return module_client
 
 
 async def seeded(client) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from customer.app import service
 from customer.models import ContactPoint, Customer
 from servicekit.pii import blind_index
-from servicekit.testing import bearer, eventually, migrate, running
+from servicekit.testing import bearer, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -20,15 +20,9 @@ EAST = bearer("alice", "agent", team="east")
 HEADER = "name,industry,tier,tags,contact_name,position,phone,email,birthday\n"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("customer")
-
-
-@pytest.fixture(scope="module")  # one app start per module: start/stop is the slow, flaky part
-async def client():
-    async with running(service.app) as client:
-        yield client
+@pytest.fixture
+def client(module_client):
+    return module_client
 
 
 async def run_import(client, data: bytes, file_name: str = "customers.csv", **params) -> dict:
@@ -167,7 +161,6 @@ async def test_only_working_roles_may_import(client) -> None:
 
 async def test_a_job_a_restart_interrupted_is_failed_clearly(client) -> None:
     from customer import jobs
-    from customer.models import ImportJob
     from servicekit.auth import Principal, Role
 
     job = jobs.new_job(Principal("alice", frozenset({Role.agent}), "east"), "old.csv", b"name\nA\n",

@@ -7,8 +7,7 @@ import uuid
 
 import pytest
 
-from customer.app import service
-from servicekit.testing import bearer, migrate, running
+from servicekit.testing import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -17,15 +16,9 @@ WEST = bearer("bob", "agent", team="west")
 MANAGER = bearer("meg", "manager")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("customer")
-
-
-@pytest.fixture(scope="module")  # one app start per module: start/stop is the slow, flaky part
-async def client():
-    async with running(service.app) as client:
-        yield client
+@pytest.fixture
+def client(module_client):
+    return module_client
 
 
 async def create(client, name: str, headers=EAST, **fields) -> dict:
