@@ -6,6 +6,7 @@ Runs on the SQLite default and on PostgreSQL, against the real RabbitMQ (test vh
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -29,10 +30,13 @@ CRM = [sys.executable, "-m", "crm_cli.main"]
 AGENT = bearer("alice", "agent", team="east")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports: all sockets stay bound until every port is chosen, so none is handed out twice."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
 
 
 def system_env(tmp_path: Path, database: str) -> dict[str, str]:
@@ -40,11 +44,12 @@ def system_env(tmp_path: Path, database: str) -> dict[str, str]:
     env["CRM_VAR_DIR"] = str(tmp_path / "var")
     # the notifier sends through `crm up`'s mail catcher, whatever the hour (no quiet hours in this test)
     env.pop("CRM_NOTIFIER_SMTP_HOST", None)
-    env["CRM_NOTIFIER_SMTP_PORT"] = str(free_port())
+    smtp_port, *service_ports = free_ports(len(SERVICES) + 1)
+    env["CRM_NOTIFIER_SMTP_PORT"] = str(smtp_port)
     env["CRM_NOTIFIER_DISPATCHER_ENABLED"] = "true"
     env["CRM_NOTIFIER_QUIET_START"] = env["CRM_NOTIFIER_QUIET_END"] = "00:00"
-    for service in SERVICES:
-        env[f"CRM_{service.upper()}_PORT"] = str(free_port())
+    for service, port in zip(SERVICES, service_ports, strict=True):
+        env[f"CRM_{service.upper()}_PORT"] = str(port)
         if database == "postgres":
             env[f"CRM_{service.upper()}_DATABASE_URL"] = create_database(f"crm_test_e2e_{service}")
     return env
