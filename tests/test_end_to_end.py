@@ -6,12 +6,10 @@ Runs on the SQLite default and on PostgreSQL, against the real RabbitMQ (test vh
 
 from __future__ import annotations
 
-import contextlib
 import email
 import email.policy
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,21 +20,12 @@ import httpx
 import pytest
 
 from servicekit.settings import SERVICES
-from servicekit.testing import bearer, create_database
+from servicekit.testing import bearer, create_database, free_ports
 
 pytestmark = pytest.mark.e2e
 
 CRM = [sys.executable, "-m", "crm_cli.main"]
 AGENT = bearer("alice", "agent", team="east")
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct free ports: all sockets stay bound until every port is chosen, so none is handed out twice."""
-    with contextlib.ExitStack() as stack:
-        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
 
 
 def system_env(tmp_path: Path, database: str) -> dict[str, str]:

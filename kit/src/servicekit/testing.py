@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import uuid
@@ -133,6 +134,20 @@ async def outbox_events(service: Any, aggregate_id: str, event_type: str | None 
         stored = (await session.scalars(query)).all()
     envelopes = [json.loads(open_envelope(text)) for text in stored]
     return [e for e in envelopes if event_type is None or e["type"] == event_type]
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free local ports: all sockets stay bound until every port is chosen, so none is handed out twice."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+
+
+def free_port() -> int:
+    [port] = free_ports(1)
+    return port
 
 
 def bearer(subject: str = "tester", *roles: str, team: str | None = None) -> dict[str, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from typing import Any, TextIO
 import httpx
 import pytest
 
-from servicekit.testing import bearer, create_database, migrate
+from servicekit.testing import bearer, create_database, free_port, migrate
 
 pytestmark = pytest.mark.e2e
 
@@ -34,12 +33,6 @@ HANDLER = bearer("alice", "complaint_handler")
 DEADLINE_SECONDS = 90.0  # generous: a poll gives up after this, the test never asserts on elapsed time
 BREACHED = 'crm_sla_targets_total{target="first_response", outcome="breached"}'
 Running = tuple[str, subprocess.Popen[bytes], TextIO]  # base URL, process, its log
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def tail(log: TextIO, lines: int = 60) -> str:

@@ -22,18 +22,12 @@ from typing import Any
 
 import pytest
 
-from servicekit.testing import migrate, running
+from servicekit.testing import free_port, migrate, running
 
 os.environ.setdefault("CRM_NOTIFIER_DISPATCHER_ENABLED", "false")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # delivery_helpers, for the tests (importlib import mode)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
