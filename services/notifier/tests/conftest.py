@@ -69,7 +69,7 @@ NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai, outsi
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
     """The pipeline's injected clock, at NOON; a test moves it with clock["value"] = ..."""
-    from notifier import consumers
+    from notifier.delivery import consumers
 
     now = {"value": NOON}
     monkeypatch.setattr(consumers, "clock", lambda: now["value"])

@@ -30,7 +30,7 @@ async def add_customer(
     consents: tuple[tuple[str, str], ...] = (), language: str = "zh-CN",
 ) -> tuple[str, str]:
     """A customer with one primary contact in the notifier's read model; (customer_id, contact_id)."""
-    from notifier import consumers
+    from notifier.recipients import consumers
 
     customer_id, contact_id = str(uuid.uuid4()), str(uuid.uuid4())
     email = email or f"c{customer_id[:8]}@example.com"  # unique, so a test finds its own mail
@@ -87,7 +87,7 @@ async def publish(*events: Event, url: str = BROKER_URL) -> None:
 
 
 async def messages(key: str | None = None, **where: Any) -> list[Any]:
-    from notifier.models import Message
+    from notifier.delivery.models import Message
 
     query = select(Message)
     if key is not None:
@@ -117,8 +117,7 @@ async def outbox_events(aggregate_id: str) -> list[dict]:
 
 def dispatcher(settings: Any, now: datetime) -> Any:
     """A dispatcher on the app's database with the clock fixed at `now` (move it with `.clock = ...`)."""
-    from notifier.dispatcher import Dispatcher
-    from notifier.scheduled import build_channels
+    from notifier.delivery.scheduled import Dispatcher, build_channels
 
     db = service().db
     return Dispatcher(db, build_channels(db, settings), settings, clock=lambda: now)
