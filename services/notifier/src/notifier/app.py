@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.topology import subscription
 from notifier.consent import api as consent_api
 from notifier.database import kit, whole_metadata
 from notifier.delivery import api as delivery_api, consumers as delivery_consumers, metrics as delivery_metrics
@@ -14,7 +13,6 @@ from notifier.recipients import consumers as recipients_consumers
 from notifier.settings import notifier_settings
 from notifier.staff_inbox import api as staff_inbox_api
 from notifier.templates import api as templates_api, scheduled as templates_scheduled
-from servicekit.batch_consumer import BatchConsumer
 from servicekit.runtime import ServiceRuntime
 
 
@@ -31,14 +29,11 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.include_router(staff_inbox_api.router)
     service.include_router(consent_api.router)
     service.consume("customer-events", recipients_consumers.on_customer_event)
-    # a campaign's requests: many per transaction (servicekit.batch_consumer), ack after commit
-    requests = BatchConsumer(
-        service.db, subscription("notifier", "requests"), delivery_consumers.on_request,
-        broker_url=service.common.broker_url, delivery_limit=service.common.delivery_limit,
-        retry_backoff=service.common.retry_backoff_seconds, batch_size=settings.request_batch_size,
-        prepare=delivery_consumers.prepare_requests, savepoints=False,  # accept raises before it writes
+    # a campaign's requests: many per transaction, ack after commit; no savepoints: accept raises before it writes
+    service.consume(
+        "requests", delivery_consumers.on_request, batch=settings.request_batch_size,
+        prepare=delivery_consumers.prepare_requests, savepoints=False,
     )
-    service.every("request consumer", 1.0, requests.run)
     service.consume("domain-events", delivery_consumers.on_domain_event)
     # seeds on start; idempotent
     service.every("default templates", 3600.0, lambda: templates_scheduled.seed_default_templates(service.db))

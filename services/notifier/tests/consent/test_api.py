@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
-from sqlalchemy import select
 
 from notifier.app import service
 from notifier.consent import service as consent
 from notifier.consent.rules import unsubscribe_token
 from notifier.settings import notifier_settings
 from servicekit.db import utcnow
+from servicekit.testing import outbox_events
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
 
 async def unsubscribed_events(customer_id: str) -> list[dict]:
-    outbox = service.tables.outbox
-    async with service.db.session() as session:
-        rows = await session.scalars(select(outbox.c.envelope).where(outbox.c.aggregate_id == customer_id))
-        return [e for e in map(json.loads, rows) if e["type"] == "notification.unsubscribed.v1"]
+    return await outbox_events(service, customer_id, "notification.unsubscribed.v1")
 
 
 async def test_unsubscribe_withdraws_consent_at_once_and_once(client) -> None:

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from delivery_helpers import add_customer, broker_ready, dispatcher, messages, publish, request, service, wait_for_messages
+from delivery_helpers import add_customer, dispatcher, messages, request, wait_for_messages
 from conftest import delivery_settings
-from servicekit.testing import bearer
+from notifier.app import service
+from servicekit.testing import bearer, broker_ready, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
@@ -21,7 +22,7 @@ async def test_history_masks_addresses_and_erasure_forgets_them(client, smtp_sin
 
     from notifier.recipients import consumers
 
-    await broker_ready()
+    await broker_ready(service)
     customer_id, _ = await add_customer(email="han.meimei@example.com")
     sent = request(customer_id, channels=["email", "sms"])
     await publish(sent)
@@ -35,7 +36,7 @@ async def test_history_masks_addresses_and_erasure_forgets_them(client, smtp_sin
     bad = await client.get("/messages", headers=bearer("sue", "agent"))
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "customer_id"
 
-    async with service().db.session() as session:
+    async with service.db.session() as session:
         await consumers.on_customer_event(
             session,
             Envelope.wrap(CustomerErasedV1(customer_id=customer_id, erased_at=NOON), producer="customer",

@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from delivery_helpers import (
-    add_customer, broker_ready, dead_letters, dispatcher, mail_to, messages, publish, request, service, wait_for_messages,
-)
+from delivery_helpers import add_customer, dead_letters, dispatcher, mail_to, messages, request, wait_for_messages
 from conftest import delivery_settings
-from servicekit.testing import Observer, eventually
+from notifier.app import service
+from servicekit.testing import Observer, broker_ready, eventually, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
@@ -23,7 +22,7 @@ OPENING = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 08:00 the next morning
 async def test_consent_withdrawn_care_message_is_suppressed_with_event_on_the_broker(client, smtp_sink, clock) -> None:
     from notifier.consent import service as consent
 
-    await broker_ready()
+    await broker_ready(service)
     customer_id, contact_id = await add_customer(consents=(("email", "care"),))
     async with Observer("notification.suppressed.v1") as observer:
         # consent granted: accepted and pending; withdrawn before sending: suppressed when claimed
@@ -31,7 +30,7 @@ async def test_consent_withdrawn_care_message_is_suppressed_with_event_on_the_br
         await publish(granted)
         [row] = await wait_for_messages(granted.idempotency_key)
         assert row.status == "pending" and row.unsubscribe_url
-        async with service().db.session() as session:
+        async with service.db.session() as session:
             await consent.withdraw(session, customer_id, contact_id, "email", "care", "unsubscribe link")
         assert await dispatcher(delivery_settings(smtp_sink), NOON).run_once() >= 1
         # a later request is suppressed at once
@@ -56,9 +55,9 @@ async def test_consent_withdrawn_care_message_is_suppressed_with_event_on_the_br
 
 
 async def test_quiet_hours_defer_to_the_windows_opening(client, smtp_sink, clock) -> None:
-    await broker_ready()
+    await broker_ready(service)
     customer_id, _ = await add_customer(consents=(("email", "care"),))
-    clock["value"] = LATE
+    clock.set(LATE)
     care = request(customer_id, purpose="care", template="care_birthday", parameters={})
     await publish(care)
     [row] = await wait_for_messages(care.idempotency_key)
@@ -78,7 +77,7 @@ async def test_quiet_hours_defer_to_the_windows_opening(client, smtp_sink, clock
 async def test_unknown_template_or_recipient_is_dead_lettered_with_a_reason(client, clock) -> None:
     from notifier.delivery import metrics
 
-    await broker_ready()
+    await broker_ready(service)
     customer_id, _ = await add_customer()
     before = {r: metrics.REJECTED_REQUESTS.labels(r)._value.get() for r in ("unknown_template", "unknown_recipient")}
     bad_template = request(customer_id, template="no_such_template")
@@ -103,7 +102,7 @@ async def test_escalation_reaches_roles_in_app_and_im_webhook(client, provider, 
     from notifier.staff_inbox import service as staff_inbox
     from notifier.settings import notifier_settings
 
-    await broker_ready()
+    await broker_ready(service)
     monkeypatch.setitem(notifier_settings().staff_contacts, "role:vice_president", {"im": f"{provider.url}/im"})
     event = CaseEscalatedV1(
         case_id="c-1", number="TS-2026-000042", customer_id="cust-x", to_roles=["vice_president"],
@@ -120,7 +119,7 @@ async def test_escalation_reaches_roles_in_app_and_im_webhook(client, provider, 
     await dispatcher(delivery_settings(provider=provider), NOON).run_once()
     assert {r.status for r in await messages(staff="role:vice_president")} == {"sent"}
     assert provider.requests[-1]["json"]["msgtype"] == "text"
-    async with service().db.session() as session:
+    async with service.db.session() as session:
         items = await staff_inbox.get_all(session, staff="role:vice_president")
     assert any("TS-2026-000042" in (item.subject or "") for item in items)
 
@@ -128,7 +127,7 @@ async def test_escalation_reaches_roles_in_app_and_im_webhook(client, provider, 
 async def test_case_acknowledged_triggers_a_service_message_to_the_customer(client, clock) -> None:
     from contracts.events.cases import CaseAcknowledgedV1, CaseSlaAtRiskV1
 
-    await broker_ready()
+    await broker_ready(service)
     customer_id, contact_id = await add_customer()
     ack = CaseAcknowledgedV1(
         case_id="c-2", number="TS-2026-000043", customer_id=customer_id, acknowledged_at=NOON,

@@ -15,8 +15,8 @@ from collections import Counter
 import httpx
 import pytest
 
-from delivery_helpers import add_customer, mail_to, messages, publish, request
-from servicekit.testing import eventually, free_port
+from delivery_helpers import add_customer, mail_to, messages, request
+from servicekit.testing import eventually, free_port, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.usefixtures("notifier_schema")]
 

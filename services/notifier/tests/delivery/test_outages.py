@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from conftest import NOON, delivery_settings
-from delivery_helpers import (
-    add_customer, broker_ready, dispatcher, mail_to, messages, publish, request, service, wait_for_messages,
-)
+from delivery_helpers import add_customer, dispatcher, mail_to, messages, request, wait_for_messages
+from notifier.app import service
+from servicekit.testing import broker_ready, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
@@ -30,7 +30,7 @@ async def test_smtp_down_for_a_while_then_every_message_delivered_once(client, s
     from notifier.delivery import metrics
     from notifier.delivery.scheduled import refresh_gauges
 
-    await broker_ready()
+    await broker_ready(service)
     customer_id, _ = await add_customer()
     requests = [request(customer_id) for _ in range(20)]
     await publish(*requests)
@@ -48,7 +48,7 @@ async def test_smtp_down_for_a_while_then_every_message_delivered_once(client, s
     worker.clock = lambda: T0 + timedelta(hours=1)
     await worker.run_once()  # still down
     assert await statuses(keys) == Counter(deferred=20) and (await messages(keys[0]))[0].attempts == 2
-    await refresh_gauges(service().db, now=T0 + timedelta(hours=2))  # the backlog shows on the dashboard
+    await refresh_gauges(service.db, now=T0 + timedelta(hours=2))  # the backlog shows on the dashboard
     assert metrics.BACKLOG._value.get() >= 20 and metrics.BACKLOG_OLDEST._value.get() > 0
     smtp_sink.start()  # back
     worker.clock = lambda: T0 + timedelta(hours=2)
@@ -62,7 +62,7 @@ async def test_smtp_down_for_a_while_then_every_message_delivered_once(client, s
 
 
 async def test_sms_5xx_is_retried_with_the_same_idempotency_token(client, provider, clock) -> None:
-    await broker_ready()
+    await broker_ready(service)
     customer_id, _ = await add_customer()
     sms = request(customer_id, channels=["sms"])
     await publish(sms)

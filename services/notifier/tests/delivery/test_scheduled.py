@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from delivery_helpers import (
-    add_customer, broker_ready, dispatcher, mail_to, messages, outbox_events, publish, request, wait_for_messages,
-)
+from delivery_helpers import add_customer, dispatcher, mail_to, messages, request, wait_for_messages
 from conftest import delivery_settings
-from servicekit.testing import eventually
+from notifier.app import service
+from servicekit.testing import broker_ready, eventually, outbox_events, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
@@ -19,7 +18,7 @@ NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai
 
 
 async def test_service_email_is_sent_once_with_message_id_from_the_key(client, smtp_sink, clock) -> None:
-    await broker_ready()
+    await broker_ready(service)
     customer_id, _ = await add_customer()
     first = request(customer_id)
     again = request(customer_id, key=first.idempotency_key)  # the same key, published twice
@@ -33,7 +32,7 @@ async def test_service_email_is_sent_once_with_message_id_from_the_key(client, s
     [row] = await messages(first.idempotency_key)
     [mail] = mail_to(smtp_sink, customer_id)
     assert row.status == "sent" and mail["message_id"] == row.provider_message_id
-    events = await outbox_events(row.id)
+    events = await outbox_events(service, row.id)
     assert [e["type"] for e in events] == ["notification.sent.v1"]
     assert events[0]["data"]["idempotency_key"] == first.idempotency_key
 
@@ -43,7 +42,7 @@ async def _nothing_due(worker) -> bool:
 
 
 async def test_sms_provider_4xx_fails_with_the_providers_reason(client, provider, clock) -> None:
-    await broker_ready()
+    await broker_ready(service)
     customer_id, _ = await add_customer()
     ok, refused = request(customer_id, channels=["sms"]), request(customer_id, channels=["sms"])
     await publish(ok)
@@ -63,5 +62,5 @@ async def test_sms_provider_4xx_fails_with_the_providers_reason(client, provider
     [failed] = await messages(refused.idempotency_key)
     assert failed.status == "failed" and failed.attempts == 1
     assert failed.reason == "sms 21211: The 'To' number is not a valid phone number."
-    [event] = await outbox_events(failed.id)
+    [event] = await outbox_events(service, failed.id)
     assert event["type"] == "notification.failed.v1" and event["data"]["reason"] == failed.reason

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from delivery_helpers import add_customer, service
+from delivery_helpers import add_customer
+from notifier.app import service
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
@@ -22,18 +23,18 @@ async def test_recipient_read_model_ignores_stale_versions_and_follows_a_merge(c
     )
 
     async def apply(event, aggregate_id: str, version: int) -> None:
-        async with service().db.session() as session:
+        async with service.db.session() as session:
             await consumers.on_customer_event(
                 session, Envelope.wrap(event, producer="customer", aggregate_id=aggregate_id, aggregate_version=version)
             )
 
     await apply(stale, merged, 1)  # older than the version 2 list: ignored (rule 5)
-    async with service().db.session() as session:
+    async with service.db.session() as session:
         found = await recipients.customer_addresses(session, merged, None, ["email"])
     assert found["email"].address == "new@example.com" and found["email"].time_zone == "Europe/Berlin"
 
     await apply(CustomerMergedV1(survivor_id=survivor, merged_id=merged), merged, 5)
-    async with service().db.session() as session:
+    async with service.db.session() as session:
         assert await recipients.customer_addresses(session, merged, None, ["email"]) is None
         moved = await recipients.customer_addresses(session, survivor, merged_contact, ["email"])
     assert moved["email"].address == "new@example.com"

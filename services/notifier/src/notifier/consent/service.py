@@ -15,7 +15,7 @@ from contracts.events.notification import NotificationUnsubscribedV1
 from notifier.consent.models import Consent
 from notifier.consent.rules import NEEDS_CONSENT, Unsubscription, read_unsubscribe_token, unsubscribe_token
 from notifier.settings import notifier_settings
-from servicekit.db import utcnow
+from servicekit.clock import now
 from servicekit.outbox import record_event
 
 
@@ -62,7 +62,7 @@ async def withdraw(
     so nothing more is sent for this channel and purpose."""
     await record(
         session, customer_id=customer_id, contact_id=contact_id, channel=channel, purpose=purpose,
-        granted=False, source=source, recorded_at=at or utcnow(),
+        granted=False, source=source, recorded_at=at or now(session),
     )
 
 
@@ -152,8 +152,10 @@ async def unsubscribe(session: AsyncSession, found: Unsubscription, *, at: datet
     """
     if await granted(session, found.customer_id, found.contact_id, found.channel, found.purpose) is False:
         return False  # already withdrawn: the same link used twice
-    at = at or utcnow()
-    await withdraw(session, found.customer_id, found.contact_id, found.channel, found.purpose, "unsubscribe_link", at=at)
+    at = at or now(session)
+    await withdraw(
+        session, found.customer_id, found.contact_id, found.channel, found.purpose, "unsubscribe_link", at=at
+    )
     event = NotificationUnsubscribedV1(
         customer_id=found.customer_id,
         contact_id=found.contact_id,

@@ -5,8 +5,6 @@ reason, never retried."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,16 +15,14 @@ from notifier.delivery import metrics, service
 from notifier.delivery.rules import oldest_window_start
 from notifier.delivery.triggers import triggers
 from notifier.settings import notifier_settings
-from servicekit.db import utcnow
+from servicekit.clock import now
 
 log = logging.getLogger("notifier.consumers")
-
-clock: Callable[[], datetime] = utcnow  # tests inject a fixed clock
 
 
 async def _accept(session: AsyncSession, request: service.Request) -> None:
     try:
-        await service.accept(session, request, settings=notifier_settings(), now=clock())
+        await service.accept(session, request, settings=notifier_settings(), now=now(session))
     except service.Rejected as exc:
         metrics.REJECTED_REQUESTS.labels(exc.reason).inc()
         raise
@@ -41,7 +37,8 @@ async def prepare_requests(session: AsyncSession, envelopes: list[Envelope]) -> 
         if isinstance(data.get("recipient"), dict) and data["recipient"].get("customer_id"):
             customers.append(str(data["recipient"]["customer_id"]))
     caps = notifier_settings().frequency_caps
-    await service.prefetch_batch(session, keys=keys, customer_ids=customers, since=oldest_window_start(clock(), caps))
+    since = oldest_window_start(now(session), caps)
+    await service.prefetch_batch(session, keys=keys, customer_ids=customers, since=since)
 
 
 async def on_request(session: AsyncSession, envelope: Envelope) -> None:

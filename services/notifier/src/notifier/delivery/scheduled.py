@@ -1,8 +1,9 @@
 """The delivery loop (R-40): the due-row worker that claims message rows and sends them, and the backlog gauges.
 
-A batch is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL and marked `sending` with a lease, so several
-replicas never hold the same row; a row whose lease ran out (the process died mid-send) is claimed again
-and re-sent with the same idempotency key (at-least-once to the provider, which deduplicates on it).
+A batch is claimed with the kit's due-row claim (FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock on SQLite)
+and marked `sending` with a lease, so several replicas never hold the same row; a row whose lease ran out (the
+process died mid-send) is claimed again and re-sent with the same idempotency key (at-least-once to the provider,
+which deduplicates on it).
 Care and marketing rows are re-checked for consent at claim time, so an unsubscribe works at once (R-42).
 Outcomes are written per batch, each with its notification.* event in the same transaction (outbox).
 """
@@ -30,7 +31,9 @@ from notifier.delivery.models import Message
 from notifier.delivery.rules import WAITING, backoff
 from notifier.delivery.service import outcome_event
 from notifier.settings import NotifierSettings
-from servicekit.db import Database, after_commit, utcnow
+from servicekit.clock import Clock
+from servicekit.db import Database, after_commit
+from servicekit.due import claim_due
 from servicekit.outbox import record_events
 
 log = logging.getLogger("notifier.dispatcher")
@@ -54,13 +57,13 @@ class Dispatcher:
         channels: dict[str, Channel] | Callable[[], dict[str, Channel]],
         settings: NotifierSettings,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | Callable[[], datetime] | None = None,
     ) -> None:
         self.db = db
         # a factory is called on first use, inside the running event loop (HTTP clients bind to it)
         self._channels = channels
         self.settings = settings
-        self.clock = clock
+        self.clock = clock or db.clock  # the service's clock unless a test fixes one
         self._limit = asyncio.Semaphore(settings.dispatcher_concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -73,9 +76,9 @@ class Dispatcher:
 
     async def drain(self) -> int:
         """Passes until no full batch is due (the periodic job); returns how many rows were handled.
-        Several workers overlap one batch's database work with another's sending; on PostgreSQL SKIP LOCKED
-        keeps their batches apart (SQLite has no row locks: one worker)."""
-        workers = 1 if self.db.is_sqlite else self.settings.dispatcher_workers
+        Several workers overlap one batch's database work with another's sending; the due-row claim keeps their
+        batches apart (on SQLite a claim waits until the one before it has marked its rows)."""
+        workers = self.settings.dispatcher_workers
         return sum(await asyncio.gather(*(self._drain() for _ in range(workers))))
 
     async def _drain(self) -> int:
@@ -130,20 +133,14 @@ class Dispatcher:
         """(rows to send, rows claimed); rows suppressed at claim time are finished here."""
         s = self.settings
         async with self.db.session() as session:
-            rows = (
-                await session.scalars(
-                    select(Message)
-                    .where(
-                        or_(
-                            and_(Message.status.in_(("pending", "deferred")), Message.due_at <= now),
-                            and_(Message.status == "sending", Message.lease_until < now),
-                        )
-                    )
-                    .order_by(Message.due_at)
-                    .limit(s.dispatcher_batch_size)
-                    .with_for_update(skip_locked=True)
+            due = select(Message).where(
+                or_(
+                    and_(Message.status.in_(("pending", "deferred")), Message.due_at <= now),
+                    and_(Message.status == "sending", Message.lease_until < now),
                 )
-            ).all()
+            )
+            claim = await claim_due(session, due.order_by(Message.due_at), limit=s.dispatcher_batch_size)
+            rows = claim.scalars().all()
             if not rows:
                 return [], 0
             withdrawn = await consent.lacking_consent(session, rows)
@@ -219,7 +216,7 @@ def _outgoing(row: Message) -> Outgoing:
 
 async def refresh_gauges(db: Database, *, now: datetime | None = None) -> None:
     """Deferred backlog size and the oldest waiting message's age past its due time (a job, not per send)."""
-    now = now or utcnow()
+    now = now or db.clock()
     async with db.session() as session:
         count, oldest = (
             await session.execute(
@@ -241,4 +238,4 @@ def build_channels(db: Database, settings: NotifierSettings) -> dict[str, Channe
 
 
 def build_dispatcher(db: Database, settings: NotifierSettings) -> Dispatcher:
-    return Dispatcher(db, lambda: build_channels(db, settings), settings)
+    return Dispatcher(db, lambda: build_channels(db, settings), settings, clock=db.clock)

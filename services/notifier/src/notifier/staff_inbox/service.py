@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifier.staff_inbox.models import InboxItem
-from servicekit.db import utcnow
+from servicekit.clock import now
 from servicekit.errors import not_found
 
 
@@ -33,7 +33,7 @@ async def deliver(
         purpose=purpose,
         subject=subject,
         text=text,
-        created_at=at or utcnow(),
+        created_at=at or now(session),
         read_at=None,
     )
     session.add(item)
@@ -65,12 +65,12 @@ async def mark_read(session: AsyncSession, *, staff: str, item_id: int) -> Inbox
     if item is None or item.staff != staff:
         raise not_found("inbox item", item_id)
     if item.read_at is None:
-        item.read_at = utcnow()
+        item.read_at = now(session)
     return item
 
 
 async def mark_all_read(session: AsyncSession, *, staff: str) -> int:
     result = await session.execute(
-        update(InboxItem).where(InboxItem.staff == staff, InboxItem.read_at.is_(None)).values(read_at=utcnow())
+        update(InboxItem).where(InboxItem.staff == staff, InboxItem.read_at.is_(None)).values(read_at=now(session))
     )
     return result.rowcount or 0

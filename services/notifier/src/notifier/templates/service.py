@@ -26,7 +26,7 @@ from notifier.templates.rules import (
     render_version,
     version_for,
 )
-from servicekit.db import utcnow
+from servicekit.clock import now
 
 HEAD_TTL_SECONDS = 2.0
 
@@ -146,7 +146,8 @@ async def save_version(
         if purpose is None:
             raise TemplateError("a new template needs its purpose", field="purpose")
         template = MessageTemplate(
-            name=name, purpose=purpose, channels=",".join(channels or ["email"]), audience=audience, created_at=utcnow()
+            name=name, purpose=purpose, channels=",".join(channels or ["email"]), audience=audience,
+            created_at=now(session),
         )
         session.add(template)
         await session.flush()
@@ -168,7 +169,7 @@ async def save_version(
         html=parts.get("html"),
         short_text=parts.get("short_text") or parts["text"] or "",
         active=True,
-        created_at=utcnow(),
+        created_at=now(session),
         created_by=by,
     )
     session.add(row)
@@ -205,7 +206,7 @@ def default_templates() -> dict[str, DefaultTemplate]:
 async def seed_defaults(session: AsyncSession, *, only: str | None = None) -> int:
     """Insert the default templates the database lacks (idempotent; a concurrent seeder's rows win)."""
     existing = set(await session.scalars(select(MessageTemplate.name)))
-    now = utcnow()
+    at = now(session)
     seeded = 0
     for default in default_templates().values():
         if default.name in existing or (only is not None and default.name != only):
@@ -215,7 +216,7 @@ async def seed_defaults(session: AsyncSession, *, only: str | None = None) -> in
             purpose=default.purpose,
             channels=",".join(default.channels),
             audience=default.audience,
-            created_at=now,
+            created_at=at,
         )
         if (await session.execute(statement)).rowcount != 1:
             continue  # another replica seeded it meanwhile
@@ -230,7 +231,7 @@ async def seed_defaults(session: AsyncSession, *, only: str | None = None) -> in
                     "text": parts["text"],
                     "short_text": parts.get("short_text") or parts["text"],
                     "active": True,
-                    "created_at": now,
+                    "created_at": at,
                     "created_by": "system",
                 }
                 for language, parts in default.languages.items()
