@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from complaints.settings import complaints_settings
 from servicekit.testing import bearer
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
+pytestmark = pytest.mark.integration
 
 HANDLER = bearer("alice", "complaint_handler", team="east")
 SUPERVISOR = bearer("sue", "supervisor", team="east")
@@ -18,7 +20,8 @@ async def test_monthly_review_json_and_csv_r32(client, complaint) -> None:
     cid = (await client.post("/cases", json=complaint(), headers=HANDLER)).json()["id"]
     for action in ("acknowledge", "investigate", "mark-unfounded"):
         await client.post(f"/cases/{cid}/{action}", json={}, headers=HANDLER)
-    month = datetime.now(UTC).astimezone().strftime("%Y-%m")
+    # the review counts months in the company's time zone, not the machine's
+    month = datetime.now(ZoneInfo(complaints_settings().calendar_time_zone)).strftime("%Y-%m")
     report = await client.get(f"/reports/monthly?month={month}", headers=SUPERVISOR)
     assert report.status_code == 200
     rows = report.json()["rows"]
