@@ -1,4 +1,4 @@
-"""Shared complaints fixtures: the migrated schema (once per run), a client on the running app, a new case's body."""
+"""Shared complaints fixtures: the migrated schema, a client on the running app, a new case's body."""
 
 from __future__ import annotations
 
@@ -8,22 +8,18 @@ from typing import Any
 
 import pytest
 
-from servicekit.testing import migrate, running
-
-# complaints.app is imported inside the fixture: conftests load before the test plugin points
-# CRM_COMPLAINTS_DATABASE_URL at the run's own database, and the app reads its settings on import
+from servicekit.testing import migrate, service_client
 
 
 @pytest.fixture(scope="session")
 def complaints_schema() -> None:
+    """For tests that use the database without the client."""
     migrate("complaints")
 
 
 @pytest.fixture
-async def client(complaints_schema: None) -> AsyncIterator[Any]:
-    from complaints.app import service
-
-    async with running(service.app) as client:
+async def client() -> AsyncIterator[Any]:
+    async with service_client("complaints") as client:
         yield client
 
 

@@ -10,7 +10,7 @@ import pytest
 from complaints.app import service
 from servicekit.testing import Observer, bearer, eventually, outbox_events
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
+pytestmark = pytest.mark.integration
 
 HANDLER = bearer("alice", "complaint_handler", team="east")
 OTHER_TEAM = bearer("bob", "complaint_handler", team="west")

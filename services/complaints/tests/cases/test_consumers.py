@@ -14,7 +14,7 @@ from complaints.cases import consumers
 from complaints.cases.models import Case, CustomerView, TimelineEntry
 from contracts import Envelope
 from contracts.events.customer import CustomerErasedV1, CustomerRegisteredV1
-from servicekit.testing import BROKER_URL, bearer, eventually, running
+from servicekit.testing import bearer, broker_ready, eventually, publish, running
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
 
@@ -66,14 +66,8 @@ async def test_case_for_an_unknown_customer_is_linked_when_the_customer_event_ar
         customer_id=customer_id, number="KH-2026-000999", name="迟到的客户", customer_type="strategic", stage="stable",
         tier="high", service_level="vip", owner="olga", team="east", registered_at=datetime.now(UTC),
     ), producer="customer", aggregate_id=customer_id, aggregate_version=1)
-    import aio_pika
-
-    connection = await aio_pika.connect(BROKER_URL)
-    async with connection:
-        channel = await connection.channel()
-        exchange = await channel.get_exchange("crm.events")
-        await exchange.publish(aio_pika.Message(registered.model_dump_json().encode(), message_id=str(registered.id)),
-                               routing_key=registered.type)
+    await broker_ready(service)
+    await publish(registered)
 
     async def linked() -> dict | None:
         found = (await client.get(f"/cases/{case['id']}", headers=HANDLER)).json()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from complaints.app import service
 from servicekit.testing import bearer
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
+pytestmark = pytest.mark.integration
 
 HANDLER = bearer("alice", "complaint_handler", team="east")
 SUPERVISOR = bearer("sue", "supervisor", team="east")

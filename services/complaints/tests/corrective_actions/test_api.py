@@ -6,7 +6,7 @@ import pytest
 
 from servicekit.testing import bearer
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
+pytestmark = pytest.mark.integration
 
 HANDLER = bearer("alice", "complaint_handler", team="east")
 SUPERVISOR = bearer("sue", "supervisor", team="east")

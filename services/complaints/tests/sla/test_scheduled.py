@@ -10,15 +10,15 @@ import pytest
 from complaints.app import service
 from complaints.sla import scheduled
 from servicekit.db import Database
-from servicekit.testing import bearer, outbox_events, running
+from servicekit.testing import bearer, outbox_events, service_client
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
+pytestmark = pytest.mark.integration
 
 HANDLER = bearer("alice", "complaint_handler", team="east")
 
 
 async def test_two_evaluators_escalate_each_breach_exactly_once(complaint) -> None:
-    async with running(service.app) as client:
+    async with service_client("complaints") as client:
         ids = [(await client.post("/cases", json=complaint(), headers=HANDLER)).json()["id"] for _ in range(40)]
     later = datetime.now(UTC) + timedelta(hours=2)  # every first response is now overdue
     first, second = Database(service.db.url, service="complaints"), Database(service.db.url, service="complaints")

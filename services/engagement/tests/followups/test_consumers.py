@@ -7,23 +7,15 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import aio_pika
 import pytest
 
 from contracts import Envelope
 from contracts.events.customer import CustomerErasedV1, CustomerRegisteredV1
-from contracts.topology import EXCHANGE
-from engagement.app import service
-from servicekit.testing import BROKER_URL, bearer, eventually, migrate, running
+from servicekit.testing import bearer, eventually, publish, service_client
 
 pytestmark = pytest.mark.integration
 
 MANAGER = bearer("meg", "manager")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def schema() -> None:
-    migrate("engagement")
 
 
 def registered(customer_id: str, team: str | None = None) -> Envelope:
@@ -41,16 +33,6 @@ def registered(customer_id: str, team: str | None = None) -> Envelope:
     return wrap(event, customer_id, 1)
 
 
-async def publish(*envelopes: Envelope) -> None:
-    connection = await aio_pika.connect(BROKER_URL)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.get_exchange(EXCHANGE)
-        for envelope in envelopes:
-            message = aio_pika.Message(envelope.model_dump_json().encode(), message_id=str(envelope.id))
-            await exchange.publish(message, routing_key=envelope.type)
-
-
 def wrap(event, customer_id: str, version: int) -> Envelope:
     return Envelope.wrap(event, producer="customer", aggregate_id=customer_id, aggregate_version=version)
 
@@ -58,8 +40,7 @@ def wrap(event, customer_id: str, version: int) -> Envelope:
 async def test_registered_customer_gets_one_onboarding_call_even_when_redelivered() -> None:
     customer_id = str(uuid.uuid4())
     envelope = registered(customer_id)
-    async with running(service.app) as client:
-        await eventually(lambda: _broker_started())
+    async with service_client("engagement", broker=True) as client:
         await publish(envelope)
         await publish(envelope)  # the same event again: no second follow-up
 
@@ -77,10 +58,6 @@ async def test_registered_customer_gets_one_onboarding_call_even_when_redelivere
     assert items[0]["number"].startswith("GJ-")
 
 
-async def _broker_started() -> bool:
-    return service.broker_started
-
-
 async def _duplicate_seen() -> bool:
     from servicekit import metrics
 
@@ -89,8 +66,7 @@ async def _duplicate_seen() -> bool:
 
 async def test_followups_need_a_token_and_respect_teams() -> None:
     customer_id = str(uuid.uuid4())
-    async with running(service.app) as client:
-        await eventually(lambda: _broker_started())
+    async with service_client("engagement", broker=True) as client:
         await publish(registered(customer_id, team="east"))
         url = f"/followups?customer_id={customer_id}"
         assert await eventually(lambda: _count(client, url, MANAGER))
@@ -112,8 +88,7 @@ async def test_erasure_keeps_the_followup_but_drops_its_personal_content() -> No
                                      stage="contact", tier="low", service_level="normal", registered_at=at)
         return wrap(event, cid, 1)
 
-    async with running(service.app) as client:
-        await eventually(lambda: _broker_started())
+    async with service_client("engagement", broker=True) as client:
 
         async def followups(cid: str) -> list:
             return (await client.get(f"/followups?customer_id={cid}", headers=MANAGER)).json()["items"]

@@ -23,7 +23,8 @@ from complaints.sla.models import SlaTargetRow
 from contracts import Event
 from contracts.events import cases as ev
 from servicekit.auth import Principal, Role, account_filter, sees_account
-from servicekit.db import after_commit, utcnow
+from servicekit import clock
+from servicekit.db import after_commit
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
 from servicekit.outbox import record_event
@@ -67,7 +68,7 @@ async def get_all(session: AsyncSession, principal: Principal, *, department: st
 
 
 async def open_case(session: AsyncSession, principal: Principal, data: CaseCreate, *, reopened_from: Case | None = None) -> Case:
-    now = utcnow()
+    now = clock.now(session)
     received_at = data.received_at or now
     if received_at > now:
         raise ApiError(422, "validation_error", "received_at: may not be in the future", field="received_at")
@@ -246,7 +247,7 @@ async def act(session: AsyncSession, principal: Principal, case_id: str, action:
               **details: str | None) -> Case:
     """One lifecycle transition (R-21, R-29, R-30); 409 with the allowed actions when illegal."""
     case = await get(session, principal, case_id, lock=True)
-    now = utcnow()
+    now = clock.now(session)
     try:
         new_state = rules.next_state(case.kind, case.state, action)
     except IllegalTransition as exc:
@@ -304,7 +305,7 @@ def _met(session: AsyncSession, case: Case, target: str, now: datetime) -> None:
 async def set_waiting(session: AsyncSession, principal: Principal, case_id: str, waiting: bool, note: str | None) -> Case:
     """Waiting on the customer pauses the SLA clock; resuming pushes the deadlines back by the pause."""
     case = await get(session, principal, case_id, lock=True)
-    now = utcnow()
+    now = clock.now(session)
     if case.state not in rules.PAUSABLE_STATES:
         raise ApiError(409, "illegal_transition", f"a {case.state} case cannot wait on the customer", field="action")
     if waiting == (case.paused_since is not None):
@@ -324,7 +325,7 @@ async def change_severity(session: AsyncSession, principal: Principal, case_id: 
         raise ApiError(409, "illegal_transition", "the case is finished", field="severity")
     if severity == case.severity:
         return case
-    now = utcnow()
+    now = clock.now(session)
     case.severity = severity
     case.version += 1
     session.add(sla.clock_entry(case, "policy_changed", now, severity=severity))
@@ -338,7 +339,7 @@ async def change_severity(session: AsyncSession, principal: Principal, case_id: 
 
 async def apply_customer_tier(session: AsyncSession, customer_id: str, tier: str) -> None:
     """A tier change recomputes the deadlines of the customer's open cases from their history (R-03)."""
-    now = utcnow()
+    now = clock.now(session)
     cases = (await session.scalars(select(Case).where(
         Case.customer_id == customer_id, Case.state.in_(rules.OPEN_STATES)).with_for_update())).all()
     for case in cases:
@@ -451,5 +452,6 @@ def _common(case: Case) -> dict[str, str]:
 def add_timeline_entry(session: AsyncSession, case: Case, actor: str, action: str, from_state: str | None, to_state: str | None,
                        note: str | None) -> None:
     """Who did what when (R-21, R-29): every change to a case or its compensation and corrective actions."""
-    session.add(TimelineEntry(case_id=case.id, at=utcnow(), actor=actor, action=action, from_state=from_state, to_state=to_state, note=note))
+    session.add(TimelineEntry(case_id=case.id, at=clock.now(session), actor=actor, action=action, from_state=from_state,
+                              to_state=to_state, note=note))
 

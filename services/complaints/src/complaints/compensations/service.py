@@ -18,7 +18,7 @@ from complaints.compensations.schemas import CompensationCreate
 from complaints.settings import complaints_settings
 from contracts.events import cases as ev
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError, not_found
 from servicekit.outbox import record_event
 
@@ -31,7 +31,7 @@ async def propose_compensation(session: AsyncSession, principal: Principal, case
     case = await cases.get(session, principal, case_id, lock=True)
     if case.state not in rules.OPEN_STATES:
         raise ApiError(409, "illegal_transition", "compensation is proposed on an open case", field="case_id")
-    now = utcnow()
+    now = clock.now(session)
     compensation = Compensation(
         id=str(uuid.uuid4()), case_id=case.id, kind=data.kind, amount=data.amount.quantize(Decimal("0.01")),
         currency=data.currency or complaints_settings().currency, reason=data.reason, state="pending",
@@ -60,7 +60,7 @@ async def decide_compensation(session: AsyncSession, principal: Principal, compe
                        field="amount")
     if compensation.proposed_by == principal.subject:
         raise ApiError(403, "forbidden", "the proposer cannot decide their own compensation")
-    now = utcnow()
+    now = clock.now(session)
     if approve:
         await _approve(session, principal, case, compensation, now)
     else:

@@ -11,14 +11,14 @@ from complaints.cases import service as cases
 from complaints.corrective_actions.models import CorrectiveAction
 from complaints.corrective_actions.schemas import CorrectiveActionCreate
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError, not_found
 
 
 async def add_corrective_action(session: AsyncSession, principal: Principal, case_id: str, data: CorrectiveActionCreate) -> CorrectiveAction:
     case = await cases.get(session, principal, case_id)
     action = CorrectiveAction(id=str(uuid.uuid4()), case_id=case.id, description=data.description, owner=data.owner,
-                              due_date=data.due_date, status="open", created_at=utcnow())
+                              due_date=data.due_date, status="open", created_at=clock.now(session))
     session.add(action)
     cases.add_timeline_entry(session, case, principal.subject, "add_corrective_action", case.state, case.state, data.description[:200])
     return action
@@ -31,7 +31,7 @@ async def complete_corrective_action(session: AsyncSession, principal: Principal
     case = await cases.get(session, principal, action.case_id)
     if action.status == "done":
         raise ApiError(409, "illegal_transition", "the corrective action is already done", field="status")
-    action.status, action.done_at = "done", utcnow()
+    action.status, action.done_at = "done", clock.now(session)
     cases.add_timeline_entry(session, case, principal.subject, "complete_corrective_action", case.state, case.state, action.description[:200])
     return action
 
@@ -41,5 +41,5 @@ async def corrective_actions(session: AsyncSession, *, status: str | None, overd
     if status:
         query = query.where(CorrectiveAction.status == status)
     if overdue_only:
-        query = query.where(CorrectiveAction.status == "open", CorrectiveAction.due_date < utcnow().date())
+        query = query.where(CorrectiveAction.status == "open", CorrectiveAction.due_date < clock.now(session).date())
     return list((await session.scalars(query)).all())

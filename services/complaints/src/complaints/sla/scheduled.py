@@ -1,7 +1,8 @@
 """Due-row workers: the SLA evaluator and the SLA gauges (reliability rule 6).
 
-A pass claims only target rows whose `next_check_at` has come, with FOR UPDATE SKIP LOCKED on
-PostgreSQL, so its cost follows the due rows, not the open cases, and replicas never act twice.
+A pass claims only target rows whose `next_check_at` has come, with the kit's due-row claim (FOR UPDATE
+SKIP LOCKED on PostgreSQL), so its cost follows the due rows, not the open cases, and replicas never act
+twice. "Now" is the service's clock (`db.clock()`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from complaints.settings import complaints_settings
 from complaints.sla import metrics
 from complaints.sla import service as tracking
 from complaints.sla.models import ClockEntry, SlaTargetRow
-from servicekit.db import Database, utcnow
+from servicekit.db import Database
+from servicekit.due import claim_due
 
 
 async def evaluate_due(db: Database, *, now: datetime | None = None, batch_size: int | None = None) -> int:
     """One pass over due SLA targets; returns how many rows it handled."""
     started = time.perf_counter()
-    now = now or utcnow()
+    now = now or db.clock()
     batch_size = batch_size or complaints_settings().evaluator_batch_size
     handled = 0
     while True:
@@ -38,13 +40,8 @@ async def evaluate_due(db: Database, *, now: datetime | None = None, batch_size:
 
 async def _evaluate_batch(db: Database, now: datetime, batch_size: int) -> int:
     async with db.session() as session:
-        rows = (await session.scalars(
-            select(SlaTargetRow)
-            .where(SlaTargetRow.next_check_at <= now)
-            .order_by(SlaTargetRow.next_check_at)
-            .limit(batch_size)
-            .with_for_update(skip_locked=True)
-        )).all()
+        due = select(SlaTargetRow).where(SlaTargetRow.next_check_at <= now).order_by(SlaTargetRow.next_check_at)
+        rows = (await claim_due(session, due, limit=batch_size)).scalars().all()
         if not rows:
             return 0
         case_ids = {row.case_id for row in rows}
@@ -82,4 +79,4 @@ async def refresh_gauges(db: Database) -> None:
     for target in ("first_response", "investigation_report", "resolution"):
         for state in ("on_track", "at_risk", "breached"):
             metrics.OPEN_TARGETS.labels(target, state).set(seen.get((target, state), 0))
-    metrics.OLDEST_UNANSWERED.set((utcnow() - oldest).total_seconds() if oldest else 0)
+    metrics.OLDEST_UNANSWERED.set((db.clock() - oldest).total_seconds() if oldest else 0)

@@ -2,8 +2,8 @@
 exactly one event, escalation and metric. Used by case actions and by the evaluator alike.
 
 Exactly once: transitions are computed against the row's state read under a row lock (the action
-path locks with FOR UPDATE, the evaluator claims with FOR UPDATE SKIP LOCKED), so two writers never
-both see the old state.
+path locks with FOR UPDATE, the evaluator claims due rows with the kit's claim_due), so two writers
+never both see the old state.
 """
 
 from __future__ import annotations

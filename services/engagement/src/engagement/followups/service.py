@@ -13,7 +13,7 @@ from engagement.followups import rules
 from engagement.followups.models import FollowUp
 from engagement.settings import engagement_settings
 from servicekit.auth import Principal, account_filter
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.numbering import next_number
 
 NUMBER_PREFIX = "GJ"  # 跟进 follow-up numbers
@@ -35,7 +35,7 @@ async def plan_onboarding_call(session: AsyncSession, event: CustomerRegisteredV
         status="planned",
         rule=planned.rule,
         source_event_id=source_event_id,
-        created_at=utcnow(),
+        created_at=clock.now(session),
     )
     session.add(followup)
     return followup
