@@ -31,6 +31,10 @@ class ComplaintsSettings(BaseSettings):
     evaluator_interval_seconds: float = Field(default=5.0, gt=0)
     evaluator_batch_size: int = Field(default=500, ge=1)
     gauges_interval_seconds: float = Field(default=15.0, gt=0)
+    # open cases recomputed per transaction after a business-calendar change
+    calendar_recompute_batch_size: int = Field(default=500, ge=1, le=10_000)
+    calendar_recompute_interval_seconds: float = Field(default=2.0, gt=0)
+    calendar_refresh_seconds: float = Field(default=10.0, gt=0)
 
 
 @cache

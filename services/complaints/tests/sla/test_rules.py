@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints.business_calendar import BusinessCalendar
+from contracts.events.calendar import CalendarDay
+from servicekit.calendar.book import CalendarBook
 from complaints.sla.rules import (
     DEFAULT_POLICY_CONFIG,
     ClockEvent,
@@ -23,12 +24,13 @@ from complaints.sla.rules import (
 
 SH = ZoneInfo("Asia/Shanghai")
 H, M = timedelta(hours=1), timedelta(minutes=1)
-CAL = BusinessCalendar()
+BOOK = CalendarBook()
+CAL = BOOK.calendar("office")
 MATRIX = default_policy_matrix()
 
 
-def sh(m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(2026, m, d, h, mi, tzinfo=SH)
+def sh(m: int, d: int, h: int = 0, mi: int = 0, y: int = 2026) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=SH)
 
 
 def received(at: datetime, severity: str = "normal", kind: str = "complaint", channel: str = "hotline"):
@@ -223,7 +225,7 @@ def test_next_due_at_returns_at_risk_moment_then_deadline():
 
 
 def test_company_holiday_moves_sla_deadline():
-    company = BusinessCalendar(extra_holidays={date(2026, 3, 9)})
+    company = BOOK.with_day(CalendarDay(date=date(2026, 3, 9), working=False, name="company outing"))
     st = run([received(sh(3, 6, 17, 30))], now=sh(3, 6, 17, 40), cal=company)
     assert st["investigation_report"].deadline == sh(3, 12, 17, 30)
 
@@ -253,3 +255,36 @@ def test_elapsed_seconds_helpers_exclude_pauses():
     assert first_response_seconds(history) == 15 * 60
     assert resolution_seconds(history) == 3 * 3600
     assert resolution_seconds(history[:2]) is None
+
+
+def test_deadline_in_an_unknown_year_is_provisional_until_the_year_is_entered():
+    # 2026-12-31 17:30, a complaint: its 3-working-day report runs into 2027, which no source covers yet
+    t0 = sh(12, 31, 17, 30)
+    st = run([received(t0)], now=t0)
+    report = st["investigation_report"]
+    assert report.provisional and report.unknown_years == (2027,) and report.calendar == "office"
+    assert report.deadline == sh(1, 5, 17, 30, y=2027)  # plain weekdays: Jan 1 counted as a working Friday
+    assert not st["first_response"].provisional  # wall clock: no calendar involved
+    schedule = [CalendarDay(date=date(2027, 1, 1), working=False, name="元旦"),
+                CalendarDay(date=date(2027, 1, 4), working=False, name="元旦")]
+    entered = BOOK.with_year_schedule(2027, schedule, entered_by="admin", entered_at=t0)
+    report = run([received(t0)], now=t0, cal=entered)["investigation_report"]
+    assert not report.provisional and report.deadline == sh(1, 7, 17, 30, y=2027)
+
+
+def test_a_policy_rule_names_the_calendar_its_business_targets_run_on():
+    matrix = PolicyMatrix.from_config({"rules": [
+        {"id": "base", "match": {}, "targets": {"first_response": {"hours": 24}, "resolution": {"working_days": 6}}},
+        {"id": "hotline", "match": {"channel": "hotline"}, "calendar": "hotline",
+         "targets": {"resolution": {"working_hours": 4}}},
+    ]})
+    assert matrix.calendars() == {"office", "hotline"}
+    t0 = sh(10, 1, 22)  # National Day, at night
+    st = run([ClockEvent.received(t0, "complaint", channel="hotline")], now=t0, matrix=matrix, cal=BOOK)
+    assert st["resolution"].calendar == "hotline" and st["resolution"].deadline == sh(10, 2, 2)
+    st = run([ClockEvent.received(t0, "complaint", channel="email")], now=t0, matrix=matrix, cal=BOOK)
+    assert st["resolution"].calendar == "office" and st["resolution"].deadline == sh(10, 14, 18)
+    with pytest.raises(KeyError, match="unknown calendar"):
+        run([ClockEvent.received(t0, "complaint", channel="hotline")], now=t0,
+            matrix=PolicyMatrix.from_config({"rules": [{"match": {}, "calendar": "night-desk",
+                                                        "targets": {"resolution": {"working_days": 1}}}]}), cal=BOOK)

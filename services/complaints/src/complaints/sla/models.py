@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from complaints.base import Base
@@ -45,6 +45,8 @@ class SlaTargetRow(Base):
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the deadline depends on a year the business calendar does not cover: recomputed when the year is entered
+    provisional: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     # metric labels, copied so counting never joins
     kind: Mapped[str] = mapped_column(String(20))
     severity: Mapped[str] = mapped_column(String(10))

@@ -1,7 +1,8 @@
 """SLA targets and clocks for complaints and service cases (R-23, R-24, R-25, R-26). Pure: no I/O.
 
 Targets (fixed names): ``first_response``, ``investigation_report``, ``resolution``. Each runs on
-the ``wall`` clock (elapsed time) or on ``business`` time (working time of a BusinessCalendar).
+the ``wall`` clock (elapsed time) or on ``business`` time (working time of a named business calendar, ``office``
+unless the policy names another, e.g. ``hotline`` for 7x24).
 
 "N working days" means N x the calendar's working-day length of working time (8 h by default),
 see ``BusinessCalendar.add_working_days``: a case received Friday 17:30 with 3 working days is due
@@ -24,7 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from complaints.business_calendar import BusinessCalendar
+from servicekit.calendar.book import DEFAULT_CALENDAR, CalendarBook
+from servicekit.calendar.rules import BusinessCalendar
 
 TARGETS = ("first_response", "investigation_report", "resolution")
 KINDS = ("complaint", "service_request", "inquiry")
@@ -77,6 +79,7 @@ class TargetSpec:
     clock: Clock = "wall"
     at_risk_ratio: float = 0.75
     working_days: float | None = None
+    calendar: str = DEFAULT_CALENDAR  # the business calendar its working time runs on
 
     def __post_init__(self) -> None:
         if self.name not in TARGETS:
@@ -96,18 +99,20 @@ class TargetSpec:
         return self.duration if self.duration is not None else calendar.working_day_length * self.working_days
 
     @classmethod
-    def from_config(cls, name: str, cfg: dict[str, Any], default_ratio: float = 0.75) -> TargetSpec:
+    def from_config(cls, name: str, cfg: dict[str, Any], default_ratio: float = 0.75,
+                    default_calendar: str = DEFAULT_CALENDAR) -> TargetSpec:
         """``{"hours": 1}``, ``{"minutes": 5}``, ``{"working_hours": 4}`` or ``{"working_days": 3}``,
-        optionally with ``"at_risk_ratio"``; the unit decides the clock."""
+        optionally with ``"at_risk_ratio"`` and ``"calendar"``; the unit decides the clock."""
         units = [u for u in _UNITS if u in cfg]
-        unknown = set(cfg) - set(_UNITS) - {"at_risk_ratio"}
+        unknown = set(cfg) - set(_UNITS) - {"at_risk_ratio", "calendar"}
         if len(units) != 1 or unknown:
             raise ValueError(f"target {name}: give exactly one of {sorted(_UNITS)} (got {sorted(cfg)})")
         unit, ratio = units[0], float(cfg.get("at_risk_ratio", default_ratio))
+        calendar = str(cfg.get("calendar", default_calendar))
         if unit == "working_days":
-            return cls(name, None, "business", ratio, working_days=float(cfg[unit]))
+            return cls(name, None, "business", ratio, working_days=float(cfg[unit]), calendar=calendar)
         hours = cfg[unit] / 60 if unit == "minutes" else cfg[unit]
-        return cls(name, timedelta(hours=hours), _UNITS[unit], ratio)
+        return cls(name, timedelta(hours=hours), _UNITS[unit], ratio, calendar=calendar)
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,9 @@ class PolicyMatrix:
             for key, value in match.items():
                 if key not in DIMENSIONS or value not in DIMENSIONS[key]:
                     raise ValueError(f"rule {rid}: match {key}={value!r} is not one of {DIMENSIONS.get(key, list(DIMENSIONS))}")
-            targets = {name: None if cfg is None else TargetSpec.from_config(name, cfg, default_ratio)
+            # a rule's "calendar" applies to its business-time targets unless one names its own
+            rule_calendar = str(raw.get("calendar", DEFAULT_CALENDAR))
+            targets = {name: None if cfg is None else TargetSpec.from_config(name, cfg, default_ratio, rule_calendar)
                        for name, cfg in (raw.get("targets") or {}).items()}
             rules.append(_Rule(rid, match, targets))
         return cls(tuple(rules))
@@ -166,6 +173,10 @@ class PolicyMatrix:
             merged.update(rule.targets)
         targets = tuple(merged[n] for n in TARGETS if merged.get(n) is not None)
         return SlaPolicy(targets, tuple(r.id for r in sorted(matching, key=lambda r: r.specificity)))
+
+    def calendars(self) -> set[str]:
+        """Every calendar a business-time target names (checked against the known calendars at start-up)."""
+        return {t.calendar for r in self.rules for t in r.targets.values() if t is not None and t.clock == "business"}
 
 
 def default_policy_matrix() -> PolicyMatrix:
@@ -218,6 +229,9 @@ class TargetStatus:
     met_at: datetime | None = None
     breached_at: datetime | None = None  # == deadline when breached
     paused: bool = False
+    calendar: str = DEFAULT_CALENDAR
+    provisional: bool = False  # the deadline depends on a year the business calendar does not cover
+    unknown_years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,10 +306,19 @@ class _Meter:
                     if a < self.stop), timedelta())
 
 
-def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendar: BusinessCalendar,
+Calendars = BusinessCalendar | CalendarBook
+
+
+def _calendar(calendars: Calendars, name: str) -> BusinessCalendar:
+    return calendars if isinstance(calendars, BusinessCalendar) else calendars.calendar(name)
+
+
+def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendars: Calendars,
              now: datetime, only: set[str] | None = None) -> dict[str, TargetStatus]:
     """Each target's deadline and state at ``now`` (R-23 first response, R-24 report, R-25 resolution,
     R-26 serious complaints tighter). Recomputed from the full history every time, so it is idempotent.
+    ``calendars`` is the company's calendar book (each business target on its named calendar) or one calendar
+    for all. A business deadline that depends on a year no calendar source covers is marked provisional.
     ``only`` limits the work to the named targets (the evaluator re-checks single due targets)."""
     now = _utc(now, "now")
     case = _replay(history, now)
@@ -307,9 +330,11 @@ def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendar: B
         if only is not None and spec.name not in only:
             continue
         met_at = case.met.get(spec.name)
+        calendar = _calendar(calendars, spec.calendar)
         meter = _Meter(spec.clock, calendar, case.received_at, case.pauses, met_at or now)
         budget = spec.budget(calendar)
         deadline, at_risk_at = meter.when_used(budget), meter.when_used(budget * spec.at_risk_ratio)
+        unknown = tuple(calendar.unknown_years(case.received_at, deadline)) if spec.clock == "business" else ()
         used_ratio = meter.used() / budget
         if met_at is not None:
             state = "met" if met_at <= deadline else "breached"
@@ -319,7 +344,8 @@ def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendar: B
             state = "at_risk" if now >= at_risk_at else "on_track"
         out[spec.name] = TargetStatus(
             spec.name, spec.clock, deadline, state, used_ratio, at_risk_at, met_at,
-            breached_at=deadline if state == "breached" else None, paused=paused_now and met_at is None)
+            breached_at=deadline if state == "breached" else None, paused=paused_now and met_at is None,
+            calendar=spec.calendar, provisional=bool(unknown), unknown_years=unknown)
     return out
 
 

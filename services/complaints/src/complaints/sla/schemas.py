@@ -15,3 +15,4 @@ class SlaTargetRead(BaseModel):
     state: str
     met_at: datetime | None
     breached_at: datetime | None
+    provisional: bool = False  # on plain weekdays: the business calendar does not cover its year yet

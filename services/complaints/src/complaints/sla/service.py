@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.business_calendar import BusinessCalendar
+from complaints.calendar.service import current_book
 from complaints.cases.models import Case
 from complaints.settings import complaints_settings
 from complaints.sla import metrics
@@ -25,6 +25,8 @@ from complaints.sla.models import ClockEntry, SlaTargetRow
 from complaints.sla.rules import ClockEvent, PolicyMatrix, TargetStatus, default_policy_matrix, evaluate
 from contracts import Event
 from contracts.events.cases import CaseEscalatedV1, CaseSlaAtRiskV1, CaseSlaBreachedV1
+from servicekit.calendar.book import CalendarBook
+from servicekit.calendar.metrics import note_provisional
 from servicekit.db import after_commit
 from servicekit.outbox import record_events
 
@@ -37,14 +39,9 @@ def policy_matrix() -> PolicyMatrix:
     return PolicyMatrix.from_config(config) if config else default_policy_matrix()
 
 
-@cache
-def business_calendar() -> BusinessCalendar:
-    settings = complaints_settings()
-    return BusinessCalendar(
-        tz=settings.calendar_time_zone,
-        extra_holidays=frozenset(settings.extra_holidays),
-        extra_working_days=frozenset(settings.extra_working_days),
-    )
+def calendars() -> CalendarBook:
+    """The company's business calendars as this process knows them now (reloaded when they change)."""
+    return current_book()
 
 
 def history_of(case: Case, entries: Iterable[ClockEntry]) -> list[ClockEvent]:
@@ -82,7 +79,7 @@ def _next_check(status: TargetStatus) -> datetime | None:
 
 def _budget_seconds(case: Case, target: str) -> float:
     spec = policy_matrix().policy_for(case.kind, case.severity, case.tier, case.channel).target(target)
-    return spec.budget(business_calendar()).total_seconds() if spec else 0.0
+    return spec.budget(calendars().calendar(spec.calendar)).total_seconds() if spec else 0.0
 
 
 async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str, list[ClockEvent]],
@@ -98,9 +95,11 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
     claimed: dict[str, set[str]] = defaultdict(set)
     for case_id, target in current:
         claimed[case_id].add(target)
+    provisional: list[TargetStatus] = []
+    book = calendars()
     for case in cases:
         only = claimed[case.id] if only_current else None
-        statuses = evaluate(histories[case.id], policy_matrix(), business_calendar(), now, only)
+        statuses = evaluate(histories[case.id], policy_matrix(), book, now, only)
         for name, status in statuses.items():
             row = current.get((case.id, name))
             if row is None and only_current:
@@ -113,7 +112,10 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
                 "next_check_at": _next_check(status),
                 "severity": case.severity,
                 "tier": case.tier,
+                "provisional": status.provisional,
             }
+            if status.provisional and (row is None or not row.provisional):
+                provisional.append(status)
             if row is None:
                 inserts.append(SlaTargetRow(case_id=case.id, target=name, kind=case.kind, channel=case.channel, **values))
             elif any(getattr(row, k) != v for k, v in values.items()):
@@ -129,7 +131,14 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
     if updates:
         await session.execute(update(SlaTargetRow), updates)
     await _announce(session, transitions)
+    if provisional:
+        after_commit(session, lambda: _count_provisional(provisional))
     return transitions
+
+
+def _count_provisional(statuses: list[TargetStatus]) -> None:
+    for status in statuses:
+        note_provisional(status.calendar, list(status.unknown_years))
 
 
 async def _announce(session: AsyncSession, transitions: list[Transition]) -> None:
@@ -144,10 +153,10 @@ async def _announce(session: AsyncSession, transitions: list[Transition]) -> Non
         labels = (case.kind, case.severity, case.tier, case.channel)
         common = {"case_id": case.id, "number": case.number, "customer_id": case.customer_id}
         if t.state_changed and status.state == "at_risk":  # reminds the owner (R-26)
-            events.append((at_risk(**common, target=status.name, deadline=status.deadline,
+            events.append((at_risk(**common, target=status.name, deadline=status.deadline, provisional=status.provisional,
                                            owner=case.owner, department=case.department), case.id, case.version))
         elif t.state_changed and status.state == "breached" and status.breached_at is not None:
-            events.append((breached(**common, target=status.name, deadline=status.deadline,
+            events.append((breached(**common, target=status.name, deadline=status.deadline, provisional=status.provisional,
                                              owner=case.owner, department=case.department), case.id, case.version))
             events.append((escalated(**common, to_roles=BREACH_ESCALATES_TO, reason="sla_breached",
                                            target=status.name, severity=case.severity, department=case.department,
