@@ -107,7 +107,7 @@ class SinkReader:
 
 
 def message_id_for(idempotency_key: str, channel: str = "email") -> str:
-    # as notifier.channels.Outgoing.provider_key: stable per (key, channel)
+    # as notifier.delivery.channels.Outgoing.provider_key: stable per (key, channel)
     return hashlib.sha256(f"{idempotency_key}\x00{channel}".encode()).hexdigest()[:40]
 
 
@@ -267,7 +267,8 @@ def campaign(people: list[Customer], run_id: str) -> list[tuple[Event, str, int]
 async def load_direct(db_url: str, events: list[tuple[Event, str, int]]) -> None:
     """The read model as the customer-events consumer builds it (same functions, same encryption), minus the
     broker: the customer-events path is not what this benchmark measures, and it loads ~60 events/s here."""
-    from notifier import consent, recipients
+    from notifier.consent import service as consent
+    from notifier.recipients import service as recipients
     from servicekit.db import Database
 
     db = Database(db_url, service="notifier")

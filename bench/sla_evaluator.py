@@ -52,9 +52,9 @@ import asyncpg
 import complaints
 import httpx
 import prometheus_client
-from complaints import metrics as sla_metrics  # importing registers the crm_sla_* metrics
+from complaints.sla import metrics as sla_metrics  # importing registers the crm_sla_* metrics
 from complaints.models import kit
-from complaints.scheduled import evaluate_due, refresh_gauges
+from complaints.sla.scheduled import evaluate_due, refresh_gauges
 from complaints.settings import complaints_settings
 from servicekit.db import Database, utcnow
 from servicekit.migrations import upgrade
@@ -402,7 +402,7 @@ class Probes:
         self._patches.append((owner, name, raw))
 
     def __enter__(self) -> Self:
-        from complaints import tracking
+        from complaints.sla import service as tracking
         from sqlalchemy import event
 
         from contracts import Envelope

@@ -4,7 +4,7 @@ the IM webhook formats.
 
 Service modules are imported inside the fixtures: this file loads before the test plugin points the
 settings at the run's own databases. The app's own delivery loop is off in-process: tests drive a
-Dispatcher with a fixed clock."""
+Dispatcher with a fixed clock, and fix the service's clock for the request pipeline."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from servicekit.testing import free_port, migrate, running
+from servicekit.clock import Clock
+from servicekit.testing import app_service, free_port, migrate, service_client
 
 os.environ.setdefault("CRM_NOTIFIER_DISPATCHER_ENABLED", "false")
 
@@ -57,9 +58,7 @@ async def _purge_notifier_queues() -> None:
 
 @pytest.fixture
 async def client(notifier_schema: None):
-    from notifier.app import service
-
-    async with running(service.app) as client:
+    async with service_client("notifier") as client:
         yield client
 
 
@@ -67,13 +66,12 @@ NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai, outsi
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
-    """The pipeline's injected clock, at NOON; a test moves it with clock["value"] = ..."""
-    from notifier import consumers
-
-    now = {"value": NOON}
-    monkeypatch.setattr(consumers, "clock", lambda: now["value"])
-    return now
+def clock() -> Iterator[Clock]:
+    """The service's clock (the request pipeline reads it), at NOON; a test moves it with clock.set(...)."""
+    service = app_service("notifier")
+    service.clock.set(NOON)
+    yield service.clock
+    service.clock.reset()
 
 
 class SmtpSink:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints import api, consumers, metrics, scheduled
+from complaints.cases import api as cases_api
+from complaints.cases import consumers as cases_consumers
+from complaints.compensations import api as compensations_api
+from complaints.corrective_actions import api as corrective_actions_api
 from complaints.models import Base, kit
+from complaints.reports import api as reports_api
 from complaints.settings import complaints_settings
+from complaints.sla import metrics as sla_metrics
+from complaints.sla import scheduled as sla_scheduled
 from servicekit.runtime import ServiceRuntime
 
 
@@ -16,11 +22,12 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         description="Complaints and service cases, SLA clocks and escalation (R-20 .. R-32)", **overrides,
     )
     settings = complaints_settings()
-    metrics.initialise_series()
-    service.include_router(api.router)
-    service.consume("customer-events", consumers.on_customer_event)
-    service.every("sla evaluator", settings.evaluator_interval_seconds, lambda: scheduled.evaluate_due(service.db))
-    service.every("sla gauges", settings.gauges_interval_seconds, lambda: scheduled.refresh_gauges(service.db))
+    sla_metrics.initialise_series()
+    for router in (cases_api.router, compensations_api.router, corrective_actions_api.router, reports_api.router):
+        service.include_router(router)
+    service.consume("customer-events", cases_consumers.on_customer_event)
+    service.every("sla evaluator", settings.evaluator_interval_seconds, lambda: sla_scheduled.evaluate_due(service.db))
+    service.every("sla gauges", settings.gauges_interval_seconds, lambda: sla_scheduled.refresh_gauges(service.db))
     return service
 
 

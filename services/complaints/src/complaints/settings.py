@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from complaints.compensation import DEFAULT_APPROVAL_LIMITS
-from complaints.routing import DEFAULT_ROUTING
+from complaints.compensations.rules import DEFAULT_APPROVAL_LIMITS
+from complaints.routing.rules import DEFAULT_ROUTING
 
 
 class ComplaintsSettings(BaseSettings):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engagement import api, consumers
+from engagement.followups import api as followups_api
+from engagement.followups import consumers as followups_consumers
 from engagement.models import Base, kit
 from servicekit.runtime import ServiceRuntime
 
@@ -13,8 +14,8 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service = ServiceRuntime(
         "engagement", metadata=Base.metadata, tables=kit, description="Follow-ups and cadence (R-10 .. R-19)", **overrides
     )
-    service.include_router(api.router)
-    service.consume("customer-events", consumers.on_customer_event)
+    service.include_router(followups_api.router)
+    service.consume("customer-events", followups_consumers.on_customer_event)
     return service
 
 

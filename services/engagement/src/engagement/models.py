@@ -1,34 +1,10 @@
-"""Engagement tables."""
+"""Every engagement table on the one Base: migrations and the `crm` commands read `Base.metadata` from here.
+
+Each concept defines its own tables; importing them here makes the metadata whole."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from engagement.base import Base, kit
+from engagement.followups.models import FollowUp
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
-
-from servicekit.db import UTCDateTime, make_base
-from servicekit.tables import kit_tables
-
-Base = make_base()
-kit = kit_tables(Base.metadata)
-
-
-class FollowUp(Base):
-    """A contact the owner owes a customer (R-11 cadence, R-15 closed loop)."""
-
-    __tablename__ = "followups"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    number: Mapped[str] = mapped_column(String(20), unique=True)
-    customer_id: Mapped[str] = mapped_column(String(36), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    channel: Mapped[str] = mapped_column(String(20))
-    purpose: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str | None] = mapped_column(String(100))
-    team: Mapped[str | None] = mapped_column(String(100))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    status: Mapped[str] = mapped_column(String(20))
-    rule: Mapped[str] = mapped_column(String(10))
-    source_event_id: Mapped[str] = mapped_column(String(36))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+__all__ = ["Base", "FollowUp", "kit"]

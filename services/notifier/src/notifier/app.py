@@ -1,46 +1,49 @@
-"""The notifier service's FastAPI app: `uvicorn notifier.app:app` or `crm serve notifier`."""
+"""The notifier service's FastAPI app: `uvicorn notifier.app:app` or `crm serve notifier`. Wiring only."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from notifier import api, api_content, consumers, metrics, scheduled, templates
-from notifier.models import Base, kit
+from notifier.consent import api as consent_api
+from notifier.database import kit, whole_metadata
+from notifier.delivery import api as delivery_api, consumers as delivery_consumers, metrics as delivery_metrics
+from notifier.delivery import scheduled as delivery_scheduled
+from notifier.delivery.triggers import triggers
+from notifier.recipients import consumers as recipients_consumers
 from notifier.settings import notifier_settings
-from notifier.triggers import triggers
-from contracts.topology import subscription
-from servicekit.batch_consumer import BatchConsumer
+from notifier.staff_inbox import api as staff_inbox_api
+from notifier.templates import api as templates_api, scheduled as templates_scheduled
 from servicekit.runtime import ServiceRuntime
 
 
 def create_service(**overrides: Any) -> ServiceRuntime:
     service = ServiceRuntime(
-        "notifier", metadata=Base.metadata, tables=kit,
+        "notifier", metadata=whole_metadata(), tables=kit,
         description="Customer and staff notifications (R-40 .. R-43)", **overrides,
     )
     settings = notifier_settings()
     triggers()  # a broken mapping fails the start, not the first event
-    metrics.initialise_series()
-    service.include_router(api.router)
-    service.include_router(api_content.templates_router)
-    service.include_router(api_content.inbox_router)
-    service.include_router(api_content.unsubscribe_router)
-    service.consume("customer-events", consumers.on_customer_event)
-    # a campaign's requests: many per transaction (servicekit.batch_consumer), ack after commit
-    requests = BatchConsumer(
-        service.db, subscription("notifier", "requests"), consumers.on_request,
-        broker_url=service.common.broker_url, delivery_limit=service.common.delivery_limit,
-        retry_backoff=service.common.retry_backoff_seconds, batch_size=settings.request_batch_size,
-        prepare=consumers.prepare_requests, savepoints=False,  # pipeline.accept raises before it writes
+    delivery_metrics.initialise_series()
+    service.include_router(delivery_api.router)
+    service.include_router(templates_api.router)
+    service.include_router(staff_inbox_api.router)
+    service.include_router(consent_api.router)
+    service.consume("customer-events", recipients_consumers.on_customer_event)
+    # a campaign's requests: many per transaction, ack after commit; no savepoints: accept raises before it writes
+    service.consume(
+        "requests", delivery_consumers.on_request, batch=settings.request_batch_size,
+        prepare=delivery_consumers.prepare_requests, savepoints=False,
     )
-    service.every("request consumer", 1.0, requests.run)
-    service.consume("domain-events", consumers.on_domain_event)
-    service.every("default templates", 3600.0, templates.seeder(service.db))  # seeds on start; idempotent
+    service.consume("domain-events", delivery_consumers.on_domain_event)
+    # seeds on start; idempotent
+    service.every("default templates", 3600.0, lambda: templates_scheduled.seed_default_templates(service.db))
     if settings.dispatcher_enabled:
-        dispatcher = scheduled.build_dispatcher(service.db, settings)
+        dispatcher = delivery_scheduled.build_dispatcher(service.db, settings)
         service.app.state.dispatcher = dispatcher
         service.every("dispatcher", settings.dispatcher_interval_seconds, dispatcher.drain)
-    service.every("delivery gauges", settings.gauges_interval_seconds, lambda: scheduled.refresh_gauges(service.db))
+    service.every(
+        "delivery gauges", settings.gauges_interval_seconds, lambda: delivery_scheduled.refresh_gauges(service.db)
+    )
     return service
 
 

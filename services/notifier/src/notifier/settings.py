@@ -53,7 +53,7 @@ class NotifierSettings(BaseSettings):
     sms_from: str = "+10000000000"
     http_timeout_seconds: float = 10.0
 
-    # content (H5): public links in messages and the unsubscribe signature
+    # content: public links in messages and the unsubscribe signature
     public_base_url: str = Field(default="http://127.0.0.1:8005", description="where recipients reach /unsubscribe")
     unsubscribe_secret: str = Field(
         default="crm-local-unsubscribe-secret-change-me", description="signs unsubscribe links; rotate = old links stop"

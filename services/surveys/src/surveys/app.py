@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from surveys.models import Base, kit
-from servicekit.runtime import ServiceRuntime
+from typing import Any
 
-service = ServiceRuntime("surveys", metadata=Base.metadata, tables=kit, description="Satisfaction surveys and staff ratings (R-33 .. R-35)")
+from servicekit.runtime import ServiceRuntime
+from surveys.models import Base, kit
+
+
+def create_service(**overrides: Any) -> ServiceRuntime:
+    return ServiceRuntime(
+        "surveys", metadata=Base.metadata, tables=kit, description="Satisfaction surveys and staff ratings (R-33 .. R-35)",
+        **overrides,
+    )
+
+
+service = create_service()
 app = service.app

@@ -1,4 +1,6 @@
-"""surveys tables: so far only the kit's outbox, inbox and number counters; its domain tables come with its issue."""
+"""The surveys service's one SQLAlchemy Base: so far only the kit's tables (outbox, inbox, number counters) on it.
+
+Concept packages (`surveys/<concept>/models.py`) will define their tables on this Base."""
 
 from __future__ import annotations
 

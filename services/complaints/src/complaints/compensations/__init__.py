@@ -1,0 +1,1 @@
+"""R-28 compensation: proposals, approval authority and decisions."""

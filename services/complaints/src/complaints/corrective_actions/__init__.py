@@ -1,0 +1,1 @@
+"""R-31 corrective actions: root-cause corrections tracked to done."""

@@ -1,0 +1,1 @@
+"""R-32 monthly review of closed cases."""

@@ -1,0 +1,51 @@
+"""Message history for staff (R-40): a customer's or a staff member's messages, addresses masked (R-09),
+bodies never listed (the detail shows the subject only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from notifier.delivery import service
+from notifier.delivery.schemas import MessageDetail, MessagePage, MessageRead
+from servicekit.auth import Principal, Role, require_roles
+from servicekit.errors import ApiError, not_found
+from servicekit.runtime import DbSession
+
+router = APIRouter(tags=["messages"])
+
+Staff = Annotated[Principal, require_roles(*Role)]
+# who may read another staff member's messages
+OVERSIGHT = (Role.supervisor, Role.manager, Role.vice_president, Role.auditor, Role.admin)
+
+
+@router.get("/messages", response_model=MessagePage)
+async def list_messages(
+    session: DbSession,
+    principal: Staff,
+    customer_id: str | None = None,
+    staff: str | None = None,
+    before: Annotated[datetime | None, Query(description="cursor: requested_at of the last item seen")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> MessagePage:
+    if (customer_id is None) == (staff is None):
+        raise ApiError(422, "validation_error", "give exactly one of customer_id or staff", field="customer_id")
+    if staff is not None and staff != principal.subject and not principal.has_any(*OVERSIGHT):
+        raise ApiError(403, "forbidden", "only supervisors see another staff member's messages", field="staff")
+    rows = await service.get_history(session, customer_id=customer_id, staff=staff, before=before, limit=limit)
+    return MessagePage(
+        items=[MessageRead.from_message(r) for r in rows],
+        next_before=rows[-1].requested_at if len(rows) == limit else None,
+    )
+
+
+@router.get("/messages/{message_id}", response_model=MessageDetail)
+async def get_message(session: DbSession, principal: Staff, message_id: str) -> MessageRead:
+    row = await service.get(session, message_id)
+    if row is None or (
+        row.staff is not None and row.staff != principal.subject and not principal.has_any(*OVERSIGHT)
+    ):
+        raise not_found("message", message_id)
+    return MessageDetail.from_message(row)

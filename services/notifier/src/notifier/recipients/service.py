@@ -1,0 +1,98 @@
+"""The local recipient list (R-09) from customer.* events: language, time zone, owner, contact addresses
+(encrypted). Stale events are ignored by aggregate_version (rule 5); erasure deletes, a merge re-points."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.customer import CustomerContactsChangedV1
+from notifier.recipients.models import Recipient, RecipientContact
+from notifier.recipients.rules import Address, choose
+
+PROFILE_FIELDS = ("language", "time_zone", "owner", "team")
+
+
+async def _recipient(session: AsyncSession, customer_id: str) -> Recipient:
+    row = await session.get(Recipient, customer_id, with_for_update=True)
+    if row is None:
+        row = Recipient(customer_id=customer_id, version=0, contacts_version=0)
+        session.add(row)
+    return row
+
+
+async def apply_profile(session: AsyncSession, customer_id: str, version: int, values: dict[str, object]) -> None:
+    """customer.registered/updated: keep only the fields sending needs."""
+    row = await _recipient(session, customer_id)
+    if version <= row.version:
+        return  # an older or repeated state: ours is newer
+    row.version = version
+    for field in PROFILE_FIELDS:
+        if field in values:
+            setattr(row, field, values[field])
+    await session.flush()
+
+
+async def apply_contacts(session: AsyncSession, version: int, event: CustomerContactsChangedV1) -> None:
+    """The full contact list replaces ours (addresses encrypted by the column type)."""
+    row = await _recipient(session, event.customer_id)
+    if version <= row.contacts_version:
+        return
+    row.contacts_version = version
+    if event.language is not None:
+        row.language = event.language
+    if event.time_zone is not None:
+        row.time_zone = event.time_zone
+    await session.execute(delete(RecipientContact).where(RecipientContact.customer_id == event.customer_id))
+    session.add_all(
+        RecipientContact(
+            customer_id=event.customer_id, contact_id=c.contact_id, email=c.email, phone=c.phone, is_primary=c.primary
+        )
+        for c in event.contacts
+    )
+    await session.flush()
+
+
+async def erase(session: AsyncSession, customer_id: str) -> None:
+    """R-09: forget the customer and the contacts' addresses."""
+    for table in (RecipientContact, Recipient):
+        await session.execute(delete(table).where(table.customer_id == customer_id))
+
+
+async def merge(session: AsyncSession, *, survivor_id: str, merged_id: str) -> None:
+    """The merged customer's contacts now belong to the survivor; the merged recipient is gone."""
+    await session.execute(
+        update(RecipientContact).where(RecipientContact.customer_id == merged_id).values(customer_id=survivor_id)
+    )
+    await session.execute(delete(Recipient).where(Recipient.customer_id == merged_id))
+    await session.flush()
+
+
+async def customer_addresses(
+    session: AsyncSession, customer_id: str, contact_id: str | None, channels: list[str]
+) -> dict[str, Address] | None:
+    """None when the customer is unknown; otherwise per channel the chosen contact's address."""
+    recipient = await session.get(Recipient, customer_id)
+    if recipient is None:
+        return None
+    contacts = (
+        await session.scalars(select(RecipientContact).where(RecipientContact.customer_id == customer_id))
+    ).all()
+    return choose(recipient, list(contacts), contact_id, channels)
+
+
+async def get_many(
+    session: AsyncSession, customer_ids: Iterable[str]
+) -> dict[str, tuple[Recipient, list[RecipientContact]]]:
+    """Known recipients among `customer_ids`, each with its contacts (one query per table for a batch)."""
+    ids = set(customer_ids)
+    contacts: dict[str, list[RecipientContact]] = defaultdict(list)
+    for contact in await session.scalars(select(RecipientContact).where(RecipientContact.customer_id.in_(ids))):
+        contacts[contact.customer_id].append(contact)
+    return {
+        recipient.customer_id: (recipient, contacts[recipient.customer_id])
+        for recipient in await session.scalars(select(Recipient).where(Recipient.customer_id.in_(ids)))
+    }
