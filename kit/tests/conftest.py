@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import insert, select
 
 from servicekit.db import Database, utcnow
 from servicekit.testing import create_database, migrate
@@ -25,9 +26,15 @@ class Addressee:
 
 
 class NotifierData:
+    """Rows in the notifier's own tables, found in its migrations' metadata (whatever module declares them)."""
+
     def __init__(self, url: str) -> None:
+        from crm_cli.services import service_metadata
+
         self.url = url
         self.db = Database(url, service="notifier")
+        tables = service_metadata("notifier").tables
+        self.contacts, self.messages = tables["recipient_contacts"], tables["messages"]
 
     async def switch_to(self, url: str) -> None:
         """Write to another database with the notifier's schema from here on."""
@@ -35,31 +42,33 @@ class NotifierData:
         self.url, self.db = url, Database(url, service="notifier")
 
     async def add(self, n: int) -> Addressee:
-        from notifier.models import Message, RecipientContact
-
         person = Addressee(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), f"r{n}@example.com", f"+86137000{n:05d}")
         now = utcnow()
         async with self.db.session() as session:
-            session.add(RecipientContact(customer_id=person.customer_id, contact_id=person.contact_id,
-                                         email=person.email, phone=person.phone, is_primary=True))
-            session.add(Message(id=person.message_id, idempotency_key=f"k-{person.message_id}", channel="email",
-                                purpose="service", template="t", customer_id=person.customer_id, address=person.email,
-                                status="sent", requested_at=now, due_at=now))
+            await session.execute(insert(self.contacts).values(
+                customer_id=person.customer_id, contact_id=person.contact_id, email=person.email, phone=person.phone,
+                is_primary=True,
+            ))
+            await session.execute(insert(self.messages).values(
+                id=person.message_id, idempotency_key=f"k-{person.message_id}", channel="email", purpose="service",
+                template="t", customer_id=person.customer_id, address=person.email, status="sent", requested_at=now,
+                due_at=now, attempts=1,
+            ))
         return person
 
     async def read(self, person: Addressee, url: str | None = None) -> tuple[str | None, str | None, str | None]:
-        """(email, phone, message address) as the notifier's models read them back, here or from `url`."""
-        from notifier.models import Message, RecipientContact
-
+        """(email, phone, message address) as the notifier's column types read them back, here or from `url`."""
+        c, m = self.contacts.c, self.messages.c
         db = Database(url or self.url, service="notifier")
         try:
             async with db.session() as session:
-                contact = await session.get(RecipientContact, (person.customer_id, person.contact_id))
-                message = await session.get(Message, person.message_id)
+                email, phone = (await session.execute(
+                    select(c.email, c.phone).where(c.customer_id == person.customer_id, c.contact_id == person.contact_id)
+                )).one()
+                address = (await session.execute(select(m.address).where(m.id == person.message_id))).scalar_one()
         finally:
             await db.dispose()
-        assert contact is not None and message is not None
-        return contact.email, contact.phone, message.address
+        return email, phone, address
 
 
 @pytest.fixture

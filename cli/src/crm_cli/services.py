@@ -15,9 +15,11 @@ def migrations_dir(name: str) -> Path:
 
 
 def service_metadata(name: str) -> MetaData:
-    """All of a service's tables: the metadata its Alembic environment builds. Not from `<name>.app`: importing it
+    """All of a service's tables, as its Alembic environment sees them. Not from `<name>.app`: importing it
     binds the app to the database settings of that moment."""
-    return importlib.import_module(f"{name}.models").Base.metadata  # type: ignore[no-any-return]
+    from servicekit.migrations import service_metadata as from_migrations
+
+    return from_migrations(migrations_dir(name))
 
 
 def app_path(name: str) -> str:
