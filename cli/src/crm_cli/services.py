@@ -5,11 +5,21 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from sqlalchemy import MetaData
+
 from servicekit.settings import SERVICES
 
 
 def migrations_dir(name: str) -> Path:
     return importlib.import_module(name).MIGRATIONS
+
+
+def service_metadata(name: str) -> MetaData:
+    """All of a service's tables, as its Alembic environment sees them. Not from `<name>.app`: importing it
+    binds the app to the database settings of that moment."""
+    from servicekit.migrations import service_metadata as from_migrations
+
+    return from_migrations(migrations_dir(name))
 
 
 def app_path(name: str) -> str:

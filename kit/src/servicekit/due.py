@@ -16,15 +16,19 @@ same transaction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVarTuple, Unpack
 
 from sqlalchemy import Result, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 __all__ = ["claim_due"]
 
+_Columns = TypeVarTuple("_Columns")
 
-async def claim_due(session: AsyncSession, statement: Select[Any], *, limit: int) -> Result[Any]:
+
+async def claim_due(
+    session: AsyncSession, statement: Select[Unpack[_Columns]], *, limit: int
+) -> Result[Unpack[_Columns]]:
     """Execute `statement` as a claim of at most `limit` rows; use `.scalars().all()` or `.all()` on the result."""
     bounded = statement.limit(limit)
     if session.get_bind().dialect.name == "sqlite":

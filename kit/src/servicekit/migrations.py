@@ -1,8 +1,16 @@
-"""Alembic per service: `run_env` is the whole body of each service's migrations/env.py."""
+"""Alembic per service: `run_env` is the whole body of each service's migrations/env.py.
+
+That env.py names the service's whole metadata (every table, one Base), so `service_metadata` reads it from
+there: commands that work over every table of any service (`crm pii rekey`) find them whatever the
+service's package layout.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import runpy
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command, context
@@ -25,8 +33,31 @@ def upgrade(script_location: Path, database_url: str, revision: str = "head") ->
     command.upgrade(alembic_config(script_location, database_url), revision)
 
 
+# set while service_metadata runs an env.py: run_env hands the metadata over instead of migrating
+_metadata_wanted: ContextVar[Callable[[MetaData], None] | None] = ContextVar("metadata_wanted", default=None)
+
+
+def service_metadata(script_location: Path) -> MetaData:
+    """The whole metadata that the service's migrations/env.py gives to `run_env`; nothing is migrated."""
+    found: list[MetaData] = []
+    token = _metadata_wanted.set(found.append)
+    try:
+        runpy.run_path(str(script_location / "env.py"))
+    finally:
+        _metadata_wanted.reset(token)
+    if not found:
+        raise RuntimeError(f"{script_location / 'env.py'} does not call servicekit.migrations.run_env")
+    return found[0]
+
+
 def run_env(metadata: MetaData) -> None:
+    wanted = _metadata_wanted.get()
+    if wanted is not None:
+        wanted(metadata)
+        return
     url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the Alembic config has no sqlalchemy.url (servicekit.migrations.alembic_config sets it)")
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=True)
         with context.begin_transaction():

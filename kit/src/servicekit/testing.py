@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
@@ -206,6 +206,25 @@ async def outbox_events(service: Any, aggregate_id: str, event_type: str | None 
         stored = (await session.scalars(query)).all()
     envelopes = [json.loads(open_envelope(text)) for text in stored]
     return [e for e in envelopes if event_type is None or e["type"] == event_type]
+
+
+@contextlib.contextmanager
+def pii_keys(keys: str, index_key: str) -> Iterator[None]:
+    """Run with these CRM_PII_KEYS ("id:key,id2:key2", the first encrypts) and CRM_PII_INDEX_KEY; restored after."""
+    from servicekit import pii
+
+    saved = {name: os.environ.get(name) for name in ("CRM_PII_KEYS", "CRM_PII_INDEX_KEY")}
+    os.environ.update(CRM_PII_KEYS=keys, CRM_PII_INDEX_KEY=index_key)
+    pii.reset_keyring()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        pii.reset_keyring()
 
 
 def free_ports(count: int) -> list[int]:

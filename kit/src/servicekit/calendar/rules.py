@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 from zoneinfo import ZoneInfo
 
 DayOfWeek = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -205,7 +205,8 @@ class BusinessCalendar:
     def __post_init__(self) -> None:
         self._zone = ZoneInfo(self.week.tz)
         if not isinstance(self.entries, dict):
-            self.entries = {e.day: e for e in self.entries}  # type: ignore[union-attr]
+            given = cast("Iterable[DayEntry]", self.entries)  # callers may pass a sequence of entries
+            self.entries = {e.day: e for e in given}
         self.company_years = frozenset(self.company_years)
 
     # -- days ---------------------------------------------------------------------------------------------------
