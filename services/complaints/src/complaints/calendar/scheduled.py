@@ -76,22 +76,30 @@ async def _recompute_batch(db: Database, batch_size: int) -> int | None:
         return len(case_ids)
 
 
+_TARGET_COLUMNS = (SlaTargetRow.case_id, SlaTargetRow.target, SlaTargetRow.deadline, SlaTargetRow.state,
+                   SlaTargetRow.met_at, SlaTargetRow.breached_at, SlaTargetRow.next_check_at, SlaTargetRow.severity,
+                   SlaTargetRow.tier, SlaTargetRow.provisional)
+_CLOCK_COLUMNS = (ClockEntry.case_id, ClockEntry.at, ClockEntry.kind, ClockEntry.target, ClockEntry.severity,
+                  ClockEntry.tier)
+
+
 async def recompute_cases(session: AsyncSession, case_ids: list[str], at) -> int:  # type: ignore[no-untyped-def]
     """Re-evaluate these cases on the current calendar, as a policy change does; each case whose deadlines moved
     announces them once (case.sla_deadlines_changed.v1). Returns how many moved."""
-    rows = (await session.scalars(
-        select(SlaTargetRow).where(SlaTargetRow.case_id.in_(case_ids)).with_for_update()
+    # plain rows, not ORM objects: a recompute reads tens of thousands of them and only the cases are written
+    rows = (await session.execute(
+        select(*_TARGET_COLUMNS).where(SlaTargetRow.case_id.in_(case_ids)).with_for_update()
     )).all()
     before = {(r.case_id, r.target): (r.deadline, r.provisional) for r in rows}
     cases = (await session.scalars(select(Case).where(Case.id.in_(case_ids)))).all()
-    entries = (await session.scalars(
-        select(ClockEntry).where(ClockEntry.case_id.in_(case_ids)).order_by(ClockEntry.at, ClockEntry.id)
+    entries = (await session.execute(
+        select(*_CLOCK_COLUMNS).where(ClockEntry.case_id.in_(case_ids)).order_by(ClockEntry.at, ClockEntry.id)
     )).all()
-    by_case: dict[str, list[ClockEntry]] = defaultdict(list)
+    by_case: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
     for entry in entries:
         by_case[entry.case_id].append(entry)
     histories = {case.id: sla.history_of(case, by_case[case.id]) for case in cases}
-    await sla.refresh(session, list(cases), histories, {(r.case_id, r.target): r for r in rows}, at)
+    await sla.refresh(session, list(cases), histories, {(r.case_id, r.target): r for r in rows}, at)  # type: ignore[misc]
     await session.flush()
     after = (await session.execute(
         select(SlaTargetRow.case_id, SlaTargetRow.target, SlaTargetRow.deadline, SlaTargetRow.provisional)
