@@ -86,7 +86,9 @@ def service_sources() -> list[tuple[Path, str]]:
 def test_only_app_imports_another_concepts_routers_consumers_and_timers() -> None:
     sources = service_sources()
     assert sources, "no service packages found under services/*/src"
-    violations = [line for source_root, package in sources for line in cross_concept_wiring_imports(source_root, package)]
+    violations = [
+        line for source_root, package in sources for line in cross_concept_wiring_imports(source_root, package)
+    ]
     assert not violations, (
         "a concept's api/consumers/scheduled modules are wired by app.py only; another concept calls its service:\n"
         + "\n".join(violations)
