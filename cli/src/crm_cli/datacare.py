@@ -26,7 +26,9 @@ def add_commands(commands: Any) -> None:
     rekey = pii_commands.add_parser("rekey", help="re-encrypt every value not under the active key (resumable)")
     rekey.add_argument("--service", choices=PII_SERVICES, default="customer")
     rekey.add_argument("--batch-size", type=int, default=500)
-    rekey.add_argument("--reindex", action="store_true", help="also recompute blind indexes (after changing CRM_PII_INDEX_KEY)")
+    rekey.add_argument(
+        "--reindex", action="store_true", help="also recompute blind indexes (after changing CRM_PII_INDEX_KEY)"
+    )
     rekey.set_defaults(func=cmd_rekey)
 
     backup = commands.add_parser("backup", help="back up a service database (pg_dump -Fc or the SQLite backup API)")
@@ -67,7 +69,9 @@ def cmd_rekey(args: argparse.Namespace) -> int:
 
     report = asyncio.run(run())
     for column, count in report.rekeyed.items():
-        print(f"crm: {column}: {count} re-encrypted under key {keyring().active}, {report.unreadable[column]} unreadable")
+        print(
+            f"crm: {column}: {count} re-encrypted under key {keyring().active}, {report.unreadable[column]} unreadable"
+        )
     if args.reindex:
         print(f"crm: {report.reindexed} blind indexes recomputed")
     if any(report.unreadable.values()):
