@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 # what mypy checks comes from [tool.mypy] in pyproject.toml; without that section, the contracts package
 MYPY_PATHS := $(if $(shell grep -s '^\[tool\.mypy\]' pyproject.toml),,contracts/src)
 
-.PHONY: install run system-deps lint test bench contracts clean
+.PHONY: install run system-deps lint mypy test bench contracts clean
 
 $(UV):
 	python3 -m venv .tools && .tools/bin/pip install --quiet uv
@@ -27,6 +27,9 @@ lint: install
 	  echo "== $$check"; .venv/bin/$$check || failed="$$failed, $$check"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make lint: failed: $${failed#, }"; exit 1; fi
+
+mypy:
+	.venv/bin/mypy $(MYPY_PATHS)
 
 test: system-deps
 	$(MAKE) --no-print-directory lint
