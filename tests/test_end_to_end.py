@@ -1,5 +1,5 @@
 """End to end: `crm up` starts the services as processes; a customer created over HTTP gets its follow-up,
-and a complaint about it ends as an email in the local mail catcher (architecture.md, Tests).
+and a complaint about it ends as an email in the local mail catcher (docs/architecture.md, Tests).
 
 Runs on the SQLite default and on PostgreSQL, against the real RabbitMQ (test vhost).
 """

@@ -1,4 +1,4 @@
-"""`crm`: the one entry point operators use (architecture.md, command line)."""
+"""`crm`: the one entry point operators use (docs/architecture.md, fixed interface)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The event envelope every message on `crm.events` carries (architecture.md, fixed interface)."""
+"""The event envelope every message on `crm.events` carries (docs/architecture.md, fixed interface)."""
 
 from __future__ import annotations
 
