@@ -51,7 +51,7 @@ pg_cluster() {  # "<version> <name>" of the cluster configured for port 5432, el
                           END {if (!found) print first}' <<<"$clusters"
 }
 
-pg_accepts_postgres_without_password() {
+pg_lets_test_user_in_without_password() {
   local psql
   psql=$(pg_bin psql) || return 1
   [ -n "$psql" ] && "$psql" -w -Atqc 'select 1' "$PG_DSN" >/dev/null 2>&1
@@ -86,7 +86,7 @@ survey() {
 
   local cluster
   if listening "$PG_HOST" "$PG_PORT"; then
-    if [ -n "$(pg_bin psql)" ] && ! pg_accepts_postgres_without_password; then
+    if [ -n "$(pg_bin psql)" ] && ! pg_lets_test_user_in_without_password; then
       cluster=$(pg_cluster) || cluster="<version> main"
       need "PostgreSQL on $PG_HOST:$PG_PORT does not let user $PG_USER in without a password (the tests connect so)" \
         "set the method of the 'host all all 127.0.0.1/32' line in /etc/postgresql/${cluster// //}/pg_hba.conf to trust, then ${sudo}pg_ctlcluster $cluster reload"
