@@ -44,8 +44,10 @@ AIMS = {"import": 2000.0, "search_p95_ms": 50.0, "lookup_p95_ms": 5.0}
 
 CITIES = "北京 上海 广州 深圳 杭州 南京 成都 武汉 西安 苏州 天津 重庆 长沙 青岛 厦门 宁波 合肥 郑州 济南 福州".split()
 # brand names: two of these characters (7,744 pairs), like real 字号 of companies
-WORDS = list("华瑞恒信达泰鑫源盛博创智通联海天宏佳安康德明光新金科益丰润星中国东方南北正大汇嘉美力远航腾飞"
-             "龙凤祥和兴旺鼎立伟业隆昌富贵荣耀晨阳辉煌永乐长江山河林森雅致精诚卓越卫民利群众合平顺")
+WORDS = list(
+    "华瑞恒信达泰鑫源盛博创智通联海天宏佳安康德明光新金科益丰润星中国东方南北正大汇嘉美力远航腾飞"
+    "龙凤祥和兴旺鼎立伟业隆昌富贵荣耀晨阳辉煌永乐长江山河林森雅致精诚卓越卫民利群众合平顺"
+)
 KINDS = "科技 贸易 电子 机械 医药 物流 建材 食品 软件 化工 纺织 咨询".split()
 # Latin names: made-up words of two or three syllables, as varied as real ones
 SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["sun", "tek", "lin", "mar", "ston", "ver"]
@@ -92,9 +94,30 @@ async def load(dsn: str, n: int, rng: random.Random, chunk: int = 20_000) -> Non
     try:
         await conn.execute("SET synchronous_commit = off")
         await conn.execute("DROP INDEX ix_customers_search_name_trgm")  # built once after the load
-        c_cols = ("id", "number", "name", "search_name", "customer_type", "stage", "tier", "service_level", "tags",
-                  "risk_state", "revenue_12m", "orders_12m", "complaints_12m", "figures_version", "owner", "team",
-                  "owner_set_by_hand", "cooperation_history", "version", "created_at", "updated_at", "created_by")
+        c_cols = (
+            "id",
+            "number",
+            "name",
+            "search_name",
+            "customer_type",
+            "stage",
+            "tier",
+            "service_level",
+            "tags",
+            "risk_state",
+            "revenue_12m",
+            "orders_12m",
+            "complaints_12m",
+            "figures_version",
+            "owner",
+            "team",
+            "owner_set_by_hand",
+            "cooperation_history",
+            "version",
+            "created_at",
+            "updated_at",
+            "created_by",
+        )
         k_cols = ("id", "customer_id", "name", "primary", "created_at", "updated_at")
         p_cols = ("id", "contact_id", "customer_id", "kind", "value", "value_index", "position")
         for start in range(0, n, chunk):
@@ -103,9 +126,32 @@ async def load(dsn: str, n: int, rng: random.Random, chunk: int = 20_000) -> Non
                 cid, kid = str(uuid.uuid4()), str(uuid.uuid4())
                 name = company(rng, i)
                 revenue = rng.choice((0, 50_000, 500_000, 2_000_000))
-                customers.append((cid, f"KH-{now.year}-{i + 1:06d}", name, search_key(name), "normal", "cooperation",
-                                  "low", "normal", "[]", "normal", revenue, rng.randint(0, 30), rng.randint(0, 3), 0,
-                                  f"sales{i % 300}", f"team-{i % 20}", False, "[]", 1, now, now, "bench"))
+                customers.append(
+                    (
+                        cid,
+                        f"KH-{now.year}-{i + 1:06d}",
+                        name,
+                        search_key(name),
+                        "normal",
+                        "cooperation",
+                        "low",
+                        "normal",
+                        "[]",
+                        "normal",
+                        revenue,
+                        rng.randint(0, 30),
+                        rng.randint(0, 3),
+                        0,
+                        f"sales{i % 300}",
+                        f"team-{i % 20}",
+                        False,
+                        "[]",
+                        1,
+                        now,
+                        now,
+                        "bench",
+                    )
+                )
                 contacts.append((kid, cid, "联系人", True, now, now))
                 value = phone(i, 10_000_000)
                 points.append((str(uuid.uuid4()), kid, cid, "phone", encrypt(value), blind_index(value), 0))
@@ -115,7 +161,9 @@ async def load(dsn: str, n: int, rng: random.Random, chunk: int = 20_000) -> Non
             log(f"  loaded {min(n, start + chunk):,} customers")
         await conn.execute("INSERT INTO number_counters (prefix, year, last) VALUES ('KH', $1, $2)", now.year, n)
         started = time.perf_counter()
-        await conn.execute("CREATE INDEX ix_customers_search_name_trgm ON customers USING gin (search_name gin_trgm_ops)")
+        await conn.execute(
+            "CREATE INDEX ix_customers_search_name_trgm ON customers USING gin (search_name gin_trgm_ops)"
+        )
         log(f"  trigram index built in {time.perf_counter() - started:.1f} s")
         await conn.execute("VACUUM ANALYZE")
     finally:
@@ -126,7 +174,9 @@ def import_file(rows: int, rng: random.Random, offset: int) -> bytes:
     lines = ["name,industry,tier,tags,contact_name,position,phone,email"]
     for i in range(rows):
         name = company(rng, 5_000_000 + offset + i).replace(",", " ")
-        lines.append(f"{name},软件,mid,import,张{i % 100},经理,{phone(offset + i, 50_000_000)},c{offset + i}@example.com")
+        lines.append(
+            f"{name},软件,mid,import,张{i % 100},经理,{phone(offset + i, 50_000_000)},c{offset + i}@example.com"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -183,7 +233,10 @@ async def run(args: argparse.Namespace) -> None:
         async with db.session() as session:
             done = await session.get(ImportJob, job.id)
             outbox_rows = (await session.execute(kit.outbox.select().with_only_columns(kit.outbox.c.seq))).all()
-        log(f"import {done.status}: created {done.created_count:,}, errors {done.error_count}, outbox rows {len(outbox_rows):,}")
+        log(
+            f"import {done.status}: created {done.created_count:,}, errors {done.error_count},"
+            f" outbox rows {len(outbox_rows):,}"
+        )
 
         agent = Principal("sales7", frozenset({Role.agent}), "team-7")
         filters = search.CustomerFilters
@@ -194,7 +247,9 @@ async def run(args: argparse.Namespace) -> None:
         await conn.close()
         chinese = [n for n in sample if not n.isascii()]
         latin = [n for n in sample if n.isascii()]
-        queries = [("chinese", (lambda n: n[2:6] if i % 2 else n[:4])(rng.choice(chinese))) for i in range(args.queries // 2)]
+        queries = [
+            ("chinese", (lambda n: n[2:6] if i % 2 else n[:4])(rng.choice(chinese))) for i in range(args.queries // 2)
+        ]
         queries += [("latin", rng.choice(latin)[: rng.randint(6, 12)]) for _ in range(args.queries // 2)]
         search_ms: dict[str, list[float]] = {"chinese": [], "latin": []}
         hits = 0
@@ -212,8 +267,12 @@ async def run(args: argparse.Namespace) -> None:
             spaced = f"{raw[3:6]} {raw[6:10]} {raw[10:]}"
             async with db.session() as session:
                 started = time.perf_counter()
-                result = await search.lookup(session, Principal("m", frozenset({Role.manager})), kind="phone",
-                                             value_index=blind_index(normalise_phone(spaced)))
+                result = await search.lookup(
+                    session,
+                    Principal("m", frozenset({Role.manager})),
+                    kind="phone",
+                    value_index=blind_index(normalise_phone(spaced)),
+                )
                 lookup_ms.append((time.perf_counter() - started) * 1000)
                 found += len(result)
         reclassified, reclass_s = 0, float("nan")
@@ -225,20 +284,37 @@ async def run(args: argparse.Namespace) -> None:
         rate = args.import_rows / import_s
         print()
         print(f"customers loaded            {args.customers:,}  (database {db_name})")
-        print(f"import                      {args.import_rows:,} rows in {import_s:.1f} s = {rate:,.0f} rows/s "
-              f"(aim >= {AIMS['import']:,.0f})")
+        print(
+            f"import                      {args.import_rows:,} rows in {import_s:.1f} s = {rate:,.0f} rows/s "
+            f"(aim >= {AIMS['import']:,.0f})"
+        )
         for kind, values in search_ms.items():
             if values:
-                print(f"name search {kind:<8}        p50 {statistics.median(values):6.1f} ms  p95 {percentile(values, 95):6.1f} ms"
-                      f"  (n={len(values)}, aim p95 < {AIMS['search_p95_ms']:.0f} ms)")
+                print(
+                    f"name search {kind:<8}        p50 {statistics.median(values):6.1f} ms"
+                    f"  p95 {percentile(values, 95):6.1f} ms"
+                    f"  (n={len(values)}, aim p95 < {AIMS['search_p95_ms']:.0f} ms)"
+                )
         print(f"  queries with a hit        {hits}/{len(queries)}")
-        print(f"phone lookup                p50 {statistics.median(lookup_ms):6.2f} ms  p95 {percentile(lookup_ms, 95):6.2f} ms"
-              f"  (n={len(lookup_ms)}, found {found}, aim p95 < {AIMS['lookup_p95_ms']:.0f} ms)")
-        print(f"tier re-classification pass {reclass_s:.1f} s over {args.customers + args.import_rows:,} customers "
-              f"({reclassified:,} changed)")
-        print(json.dumps({"import_rows_per_s": round(rate), "reclassify_s": round(reclass_s, 1),
-                          "search_p95_ms": {k: round(percentile(v, 95), 1) for k, v in search_ms.items() if v},
-                          "lookup_p95_ms": round(percentile(lookup_ms, 95), 2)}))
+        print(
+            f"phone lookup                p50 {statistics.median(lookup_ms):6.2f} ms"
+            f"  p95 {percentile(lookup_ms, 95):6.2f} ms"
+            f"  (n={len(lookup_ms)}, found {found}, aim p95 < {AIMS['lookup_p95_ms']:.0f} ms)"
+        )
+        print(
+            f"tier re-classification pass {reclass_s:.1f} s over {args.customers + args.import_rows:,} customers "
+            f"({reclassified:,} changed)"
+        )
+        print(
+            json.dumps(
+                {
+                    "import_rows_per_s": round(rate),
+                    "reclassify_s": round(reclass_s, 1),
+                    "search_p95_ms": {k: round(percentile(v, 95), 1) for k, v in search_ms.items() if v},
+                    "lookup_p95_ms": round(percentile(lookup_ms, 95), 2),
+                }
+            )
+        )
     finally:
         if db is not None:
             await db.dispose()

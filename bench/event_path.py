@@ -36,6 +36,10 @@ from typing import Any
 import aio_pika
 import asyncpg
 import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts import Envelope
 from contracts.events.customer import CustomerRegisteredV1
 from customer import service as customer_service
 from customer.models import kit as customer_kit
@@ -45,10 +49,6 @@ from engagement.models import kit as engagement_kit
 from servicekit.auth import Principal, Role, mint_token
 from servicekit.db import Database, create_engine, utcnow
 from servicekit.outbox import Outbox, record_events
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from contracts import Envelope
 
 ROOT = Path(__file__).resolve().parents[1]
 CRM = ROOT / ".venv" / "bin" / "crm"

@@ -1,5 +1,5 @@
 """End to end: `crm up` starts the services as processes; a customer created over HTTP gets its follow-up,
-and a complaint about it ends as an email in the local mail catcher (architecture.md, Tests).
+and a complaint about it ends as an email in the local mail catcher (docs/architecture.md, Tests).
 
 Runs on the SQLite default and on PostgreSQL, against the real RabbitMQ (test vhost).
 """
@@ -82,14 +82,17 @@ def test_customer_created_over_http_gets_its_onboarding_follow_up(system) -> Non
     customer_url = f"http://127.0.0.1:{env['CRM_CUSTOMER_PORT']}"
     engagement_url = f"http://127.0.0.1:{env['CRM_ENGAGEMENT_PORT']}"
 
-    created = httpx.post(f"{customer_url}/customers", json={"name": "深圳端到端有限公司", "team": "east"}, headers=AGENT)
+    created = httpx.post(
+        f"{customer_url}/customers", json={"name": "深圳端到端有限公司", "team": "east"}, headers=AGENT
+    )
     assert created.status_code == 201
     customer_id = created.json()["id"]
 
     items: list = []
     deadline = time.monotonic() + 30
     while not items and time.monotonic() < deadline:
-        items = httpx.get(f"{engagement_url}/followups", params={"customer_id": customer_id}, headers=AGENT).json()["items"]
+        followups = httpx.get(f"{engagement_url}/followups", params={"customer_id": customer_id}, headers=AGENT)
+        items = followups.json()["items"]
         time.sleep(0.1)
     assert [(i["kind"], i["rule"]) for i in items] == [("onboarding_call", "R-11")]
 
@@ -102,7 +105,9 @@ def test_customer_created_over_http_gets_its_onboarding_follow_up(system) -> Non
     assert seeded.returncode == 0, seeded.stderr
     assert "KH-" in seeded.stdout
 
-    dlq = subprocess.run([*CRM, "dlq", "list", "--service", "engagement"], env=env, capture_output=True, text=True, timeout=60)
+    dlq = subprocess.run(
+        [*CRM, "dlq", "list", "--service", "engagement"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert dlq.returncode == 0, dlq.stderr
     assert "0 dead letter(s)" in dlq.stdout
 
@@ -132,19 +137,26 @@ def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) ->
     )
     assert case.status_code == 201, case.text
     number = case.json()["number"]
-    assert httpx.post(f"{url['complaints']}/cases/{case.json()['id']}/acknowledge", json={}, headers=handler).status_code == 200
+    assert (
+        httpx.post(f"{url['complaints']}/cases/{case.json()['id']}/acknowledge", json={}, headers=handler).status_code
+        == 200
+    )
 
     mail_dir = Path(env["CRM_VAR_DIR"]) / "mail"
     messages: list = []
     deadline = time.monotonic() + 60
     while not messages and time.monotonic() < deadline:
-        messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in mail_dir.glob("*.eml")]
+        messages = [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in mail_dir.glob("*.eml")
+        ]
         time.sleep(0.2)
     [message] = messages
     assert message["To"] == "wang.fang@example.cn"
     assert number in message["Subject"] and "受理" in message["Subject"]  # the Chinese template, by language
 
-    history = httpx.get(f"{url['notifier']}/messages", params={"customer_id": customer_id}, headers=bearer("meg", "manager"))
+    history = httpx.get(
+        f"{url['notifier']}/messages", params={"customer_id": customer_id}, headers=bearer("meg", "manager")
+    )
     assert history.status_code == 200, history.text
     outcomes = {(item["channel"], item["status"]) for item in history.json()["items"]}
     assert ("email", "sent") in outcomes
@@ -164,8 +176,12 @@ def test_crm_up_without_a_broker_says_how_to_get_one(tmp_path: Path) -> None:
 def test_crm_token_prints_a_token_the_services_accept() -> None:
     from servicekit.auth import verify_token
 
-    result = subprocess.run([*CRM, "token", "--sub", "ops", "--role", "manager"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [*CRM, "token", "--sub", "ops", "--role", "manager"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert verify_token(result.stdout.strip()).subject == "ops"
-    refused = subprocess.run([*CRM, "token", "--sub", "ops", "--role", "emperor"], capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        [*CRM, "token", "--sub", "ops", "--role", "emperor"], capture_output=True, text=True, timeout=60
+    )
     assert refused.returncode == 2

@@ -16,7 +16,11 @@ from servicekit.testing import create_database
 @pytest.mark.parametrize("service", SERVICES)
 @pytest.mark.parametrize("database", ["postgres", "sqlite"])
 def test_migrations_match_the_models_and_downgrade(service: str, database: str, tmp_path: Path) -> None:
-    url = create_database(f"crm_test_mig_{service}") if database == "postgres" else f"sqlite+aiosqlite:///{tmp_path}/{service}.db"
+    url = (
+        create_database(f"crm_test_mig_{service}")
+        if database == "postgres"
+        else f"sqlite+aiosqlite:///{tmp_path}/{service}.db"
+    )
     config = alembic_config(importlib.import_module(service).MIGRATIONS, url)
     command.upgrade(config, "head")
     command.check(config)  # raises when the models have changes no migration covers

@@ -75,7 +75,8 @@ def test_dashboard_queries_parse(dashboard: Path, tmp_path: Path) -> None:
     for panel in board["panels"]:
         for target in panel.get("targets", []):
             assert target.get("datasource", panel.get("datasource", {})).get("uid") == "prometheus", (
-                f"{dashboard.name}: panel {panel.get('title')!r} does not use the provisioned datasource uid `prometheus`"
+                f"{dashboard.name}: panel {panel.get('title')!r}"
+                " does not use the provisioned datasource uid `prometheus`"
             )
     queries = list(panel_queries(board["panels"]))
     assert queries, f"{dashboard.name} has no PromQL queries"
@@ -83,7 +84,9 @@ def test_dashboard_queries_parse(dashboard: Path, tmp_path: Path) -> None:
     rules = [{"record": f"dashboard:query_{i}", "expr": as_plain_promql(expr)} for i, (_, expr) in enumerate(queries)]
     rule_file = tmp_path / f"{dashboard.stem}.yml"
     rule_file.write_text(yaml.safe_dump({"groups": [{"name": dashboard.stem, "rules": rules}]}))
-    result = subprocess.run([promtool(), "check", "rules", str(rule_file)], check=False, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [promtool(), "check", "rules", str(rule_file)], check=False, capture_output=True, text=True, timeout=60
+    )
     if result.returncode != 0:
         where = "\n".join(f"dashboard:query_{i} = {title}: {expr}" for i, (title, expr) in enumerate(queries))
         pytest.fail(f"{dashboard.name}: a panel query does not parse:\n{result.stdout}\n{result.stderr}\n{where}")

@@ -47,7 +47,10 @@ def test_every_event_type_has_a_channel_message_and_send_operation():
         channel = document["channels"][event_type]
         assert channel["address"] == event_type
         assert channel["bindings"]["amqp"]["exchange"] == {
-            "name": EXCHANGE, "type": "topic", "durable": True, "autoDelete": False,
+            "name": EXCHANGE,
+            "type": "topic",
+            "durable": True,
+            "autoDelete": False,
         }
         message = document["components"]["messages"][event_type]
         assert message["payload"]["properties"]["type"]["const"] == event_type

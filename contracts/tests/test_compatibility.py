@@ -43,7 +43,10 @@ class CaseOpenedV1(Event):
 
 
 BASE_FIELDS: dict[str, Any] = {
-    "case_id": (str, ...), "status": (Status, ...), "count": (int, ...), "note": (str | None, None),
+    "case_id": (str, ...),
+    "status": (Status, ...),
+    "count": (int, ...),
+    "note": (str | None, None),
 }
 PUBLISHED = snapshot(CaseOpenedV1)
 

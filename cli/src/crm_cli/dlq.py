@@ -10,8 +10,16 @@ import aio_pika
 
 from contracts.topology import SUBSCRIPTIONS, dead_letter_queue
 
-_TRANSIENT_HEADERS = ("x-death", "x-delivery-count", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
-                      "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason")
+_TRANSIENT_HEADERS = (
+    "x-death",
+    "x-delivery-count",
+    "x-first-death-exchange",
+    "x-first-death-queue",
+    "x-first-death-reason",
+    "x-last-death-exchange",
+    "x-last-death-queue",
+    "x-last-death-reason",
+)
 
 
 def dead_letter_queues(service: str | None) -> list[str]:

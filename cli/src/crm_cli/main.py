@@ -1,4 +1,4 @@
-"""`crm`: the one entry point operators use (architecture.md, command line)."""
+"""`crm`: the one entry point operators use (docs/architecture.md, fixed interface)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = service_settings(args.service)
     configure_logging(args.service, common_settings().log_level)
-    uvicorn.run(app_path(args.service), host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=15)
+    uvicorn.run(
+        app_path(args.service), host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=15
+    )
     return 0
 
 
@@ -83,7 +85,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     try:
         count = seed_demo()
     except httpx.HTTPError as exc:
-        print(f"crm: could not reach the customer service ({exc}); start the system with `crm up` first", file=sys.stderr)
+        print(
+            f"crm: could not reach the customer service ({exc}); start the system with `crm up` first", file=sys.stderr
+        )
         return 2
     print(f"crm: {count} demo customers created; their onboarding follow-ups appear in the engagement service")
     return 0

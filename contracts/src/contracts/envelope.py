@@ -1,4 +1,4 @@
-"""The event envelope every message on `crm.events` carries (architecture.md, fixed interface)."""
+"""The event envelope every message on `crm.events` carries (docs/architecture.md, fixed interface)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ class Envelope(BaseModel):
     occurred_at: AwareDatetime = Field(description="When the change happened, UTC")
     producer: str = Field(description="Service that produced the event")
     aggregate_id: str = Field(description="Id of the record the event is about")
-    aggregate_version: int = Field(ge=0, description="Version of that record after the change; consumers ignore older ones")
+    aggregate_version: int = Field(
+        ge=0, description="Version of that record after the change; consumers ignore older ones"
+    )
     correlation_id: str | None = Field(default=None, description="Id of the request or event that caused this one")
     data: dict[str, Any] = Field(description="The event payload, shaped by the model of `type`")
 
