@@ -116,6 +116,15 @@ def narrow_tier_rules() -> list[dict]:
 
 
 @pytest.fixture
+def typed_contact() -> dict:
+    """A contact with two phones (one labelled) and an email in the forms people type them, and a birthday."""
+    return {
+        "name": "张三", "position": "采购经理", "phones": ["138 1234 5678", {"number": "010-6552 9988", "label": "office"}],
+        "emails": ["Zhang.San@Example.COM"], "birthday": "1985-06-01",
+    }
+
+
+@pytest.fixture
 def create_customer():
     return create_through_api
 

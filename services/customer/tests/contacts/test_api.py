@@ -13,11 +13,6 @@ pytestmark = pytest.mark.integration
 
 AGENT = bearer("alice", "agent", team="east")
 
-ZHANG = {
-    "name": "张三", "position": "采购经理", "phones": ["138 1234 5678", {"number": "010-6552 9988", "label": "office"}],
-    "emails": ["Zhang.San@Example.COM"], "birthday": "1985-06-01",
-}
-
 
 async def events_for(customer_id: str, event_type: str | None = None) -> list[dict]:
     return await outbox_events(service, customer_id, event_type)
@@ -39,9 +34,9 @@ async def test_bad_contact_is_422_naming_the_field(client, contact: dict, field:
     assert (response.status_code, response.json()["error"]["field"]) == (422, field)
 
 
-async def test_contact_crud_emits_full_contact_list(client, create_customer, audit_rows) -> None:
+async def test_contact_crud_emits_full_contact_list(client, create_customer, audit_rows, typed_contact) -> None:
     cid = (await create_customer(client))["id"]
-    added = await client.post(f"/customers/{cid}/contacts", json=ZHANG, headers=AGENT)
+    added = await client.post(f"/customers/{cid}/contacts", json=typed_contact, headers=AGENT)
     assert added.status_code == 201
     contact_id = added.json()["id"]
     assert added.json()["primary"] is True  # the only contact is the primary one

@@ -22,11 +22,6 @@ AUDITOR = bearer("audrey", "auditor")
 OWNER = bearer("sam", "sales", team="east")
 SUPERVISOR = bearer("sue", "supervisor", team="east")
 
-ZHANG = {
-    "name": "张三", "position": "采购经理", "phones": ["138 1234 5678", {"number": "010-6552 9988", "label": "office"}],
-    "emails": ["Zhang.San@Example.COM"], "birthday": "1985-06-01",
-}
-
 
 async def events_for(customer_id: str, event_type: str | None = None) -> list[dict]:
     return await outbox_events(service, customer_id, event_type)
@@ -136,13 +131,13 @@ async def test_callers_correlation_id_travels_into_the_event(client) -> None:
     assert registered["correlation_id"] == "req-4242-abc"
 
 
-async def test_full_profile_with_contacts_normalised_encrypted_and_chinese(client, create_customer) -> None:
+async def test_full_profile_with_contacts_normalised_encrypted_and_chinese(client, create_customer, typed_contact) -> None:
     history = [{"project": "二期仓库", "products": "货架", "period": "2024-2025", "payment_behaviour": "按时"}]
     body = await create_customer(
         client, headers=OWNER, owner="sam", team="east", name="  ＡＢＣ 杭州西湖 ", industry="制造业", size="200-500",
         address="杭州市西湖区文三路 1 号", source="展会", key_needs="定制化", pain_points="交期", service_preferences="电话",
         cooperation_history=history, service_type="安装", time_zone="Asia/Shanghai", language="zh-CN", tags=["需要培训"],
-        contacts=[ZHANG, {"name": "李四", "primary": True}],
+        contacts=[typed_contact, {"name": "李四", "primary": True}],
     )
     assert body["name"] == "ＡＢＣ 杭州西湖"
     assert (body["industry"], body["service_type"], body["cooperation_history"]) == ("制造业", "安装", history)
@@ -176,8 +171,8 @@ async def test_bad_profile_is_422_naming_the_field(client, create_customer) -> N
 
 # --- R-09 masking and audit ----------------------------------------------------------------------------
 
-async def test_contact_data_masked_for_others_unmasked_for_owner_with_audit(client, create_customer, audit_rows) -> None:
-    cid = (await create_customer(client, headers=OWNER, owner="sam", team="east", contacts=[ZHANG]))["id"]
+async def test_contact_data_masked_for_others_unmasked_for_owner_with_audit(client, create_customer, audit_rows, typed_contact) -> None:
+    cid = (await create_customer(client, headers=OWNER, owner="sam", team="east", contacts=[typed_contact]))["id"]
     reads_before = [a.action for a in await audit_rows(cid)].count("read_contact_data")  # the owner saw the create response
     masked = (await client.get(f"/customers/{cid}", headers=AGENT)).json()
     assert masked["contact_data_masked"] is True
@@ -194,7 +189,7 @@ async def test_contact_data_masked_for_others_unmasked_for_owner_with_audit(clie
         reads = [a for a in await audit_rows(cid) if a.action == "read_contact_data"]
         assert reads[-1].actor == reader
     assert (await client.get(f"/customers/{cid}", headers=OTHER_TEAM)).status_code == 404
-    assert (await client.post(f"/customers/{cid}/contacts", json=ZHANG, headers=OTHER_TEAM)).status_code == 404
+    assert (await client.post(f"/customers/{cid}/contacts", json=typed_contact, headers=OTHER_TEAM)).status_code == 404
 
 
 # --- R-04 tags, R-07 risk ------------------------------------------------------------------------------

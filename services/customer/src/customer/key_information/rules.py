@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from servicekit.auth import Principal, Role
+from customer.staff import Staff, has_any_role
 
 KEY_CONTACT_FIELDS = ("position",)
 KEY_CUSTOMER_FIELDS = ("key_needs",)
-CONFIRMING_ROLES = (Role.supervisor, Role.manager, Role.admin)
+CONFIRMING_ROLES = ("supervisor", "manager", "admin")
 
 
-def refusal(principal: Principal, *, requested_by: str, owner: str | None, owner_may_reconfirm: bool) -> str | None:
+def refusal(principal: Staff, *, requested_by: str, owner: str | None, owner_may_reconfirm: bool) -> str | None:
     """Why `principal` may not confirm (or reject) the change; None when they may."""
     is_owner = owner is not None and principal.subject == owner
     if principal.subject == requested_by and not (is_owner and owner_may_reconfirm):
         return "a key-information change is confirmed by someone other than the person who entered it"
-    if is_owner or principal.has_any(*CONFIRMING_ROLES):
+    if is_owner or has_any_role(principal, CONFIRMING_ROLES):
         return None
     return "only the owner, a supervisor, a manager or an admin confirms key information"

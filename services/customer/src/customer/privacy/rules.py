@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from servicekit.auth import Principal, Role
+from customer.staff import Staff, has_any_role
 
 # roles that work every account's contact data; everyone else sees it only for customers they own
-UNMASKED_ROLES = (Role.manager, Role.supervisor, Role.admin, Role.auditor)
+UNMASKED_ROLES = ("manager", "supervisor", "admin", "auditor")
 
 ERASED = "erased"
 ERASURE_SOURCE = "erasure"  # the source of the consent withdrawals erasure records
 CLEARED_PROFILE_FIELDS = ("address", "key_needs", "pain_points", "service_preferences", "import_key")
 
 
-def sees_contact_data(principal: Principal, *, owner: str | None) -> bool:
-    return principal.subject == owner or principal.has_any(*UNMASKED_ROLES)
+def sees_contact_data(principal: Staff, *, owner: str | None) -> bool:
+    return principal.subject == owner or has_any_role(principal, UNMASKED_ROLES)
 
 
 def erased_name(number: str) -> str:
