@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crm_cli.services import service_metadata
 from servicekit.settings import SERVICES
 
-# services whose tables hold encrypted personal data
-PII_SERVICES = ("customer",)
+
+def pii_services() -> list[str]:
+    """The services whose tables hold encrypted personal data, found in their models (servicekit.pii_rekey)."""
+    from servicekit.pii_rekey import encrypted_columns
+
+    return [name for name in SERVICES if encrypted_columns(service_metadata(name))]
 
 
 def add_commands(commands: Any) -> None:
@@ -24,7 +28,7 @@ def add_commands(commands: Any) -> None:
     new_key.add_argument("--index", action="store_true", help="print a value for CRM_PII_INDEX_KEY instead")
     new_key.set_defaults(func=cmd_new_key)
     rekey = pii_commands.add_parser("rekey", help="re-encrypt every value not under the active key (resumable)")
-    rekey.add_argument("--service", choices=PII_SERVICES, default="customer")
+    rekey.add_argument("--service", choices=SERVICES, help="one service (default: every service that keeps personal data)")
     rekey.add_argument("--batch-size", type=int, default=500)
     rekey.add_argument("--reindex", action="store_true", help="also recompute blind indexes (after changing CRM_PII_INDEX_KEY)")
     rekey.set_defaults(func=cmd_rekey)
@@ -48,36 +52,43 @@ def cmd_new_key(args: argparse.Namespace) -> int:
 
 
 def cmd_rekey(args: argparse.Namespace) -> int:
-    from customer import keys
+    from servicekit import pii_rekey
     from servicekit.db import Database
     from servicekit.pii import keyring
     from servicekit.settings import service_settings
 
-    metadata = importlib.import_module(f"{args.service}.models").Base.metadata
+    services = [args.service] if args.service else pii_services()
 
-    async def run() -> keys.RekeyReport:
-        db = Database(service_settings(args.service).database_url, service=args.service)
+    async def run(service: str) -> pii_rekey.RekeyReport:
+        metadata = service_metadata(service)
+        db = Database(service_settings(service).database_url, service=service)
         try:
-            report = await keys.rekey(db, metadata, batch_size=args.batch_size)
+            report = await pii_rekey.rekey(db, metadata, batch_size=args.batch_size)
             if args.reindex:
-                report.reindexed = await keys.reindex(db, metadata, batch_size=args.batch_size)
+                report.reindexed = await pii_rekey.reindex(db, metadata, batch_size=args.batch_size)
             return report
         finally:
             await db.dispose()
 
-    report = asyncio.run(run())
-    for column, count in report.rekeyed.items():
-        print(f"crm: {column}: {count} re-encrypted under key {keyring().active}, {report.unreadable[column]} unreadable")
-    if args.reindex:
-        print(f"crm: {report.reindexed} blind indexes recomputed")
-    if any(report.unreadable.values()):
+    unreadable = False
+    for service in services:
+        report = asyncio.run(run(service))
+        if not report.rekeyed:
+            print(f"crm: {service} keeps no encrypted personal data")
+        for column, count in report.rekeyed.items():
+            print(f"crm: {service} {column}: {count} re-encrypted under key {keyring().active}, "
+                  f"{report.unreadable[column]} unreadable")
+        if args.reindex:
+            print(f"crm: {service}: {report.reindexed} blind indexes recomputed")
+        unreadable = unreadable or any(report.unreadable.values())
+    if unreadable:
         print("crm: some values are under a key missing from CRM_PII_KEYS; add it and run again", file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from customer.backup import BackupError, backup
+    from servicekit.backup import BackupError, backup
     from servicekit.settings import service_settings
 
     try:
@@ -90,7 +101,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from customer.backup import BackupError, restore
+    from servicekit.backup import BackupError, restore
     from servicekit.settings import service_settings
 
     try:

@@ -7,8 +7,6 @@ the report (every bad row with its field and message, likely duplicates). Exit c
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 import time
 from pathlib import Path
@@ -16,17 +14,14 @@ from typing import Any
 
 import httpx
 
+from crm_cli.http import client_options, refused, service_client
+
 FILTERS = ("q", "customer_type", "stage", "tier", "service_level", "risk_state", "owner", "team", "industry",
            "last_contact_before", "last_contact_after")
 
 
 def add_commands(commands: Any) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--url", default=None, help="customer service base URL (default: its configured host:port)")
-    common.add_argument("--token", default=os.environ.get("CRM_TOKEN"), help="staff token (default: $CRM_TOKEN, else one is minted)")
-    common.add_argument("--as", dest="sub", default=None, help="subject of a minted token (default: your user name)")
-    common.add_argument("--as-role", dest="role", action="append", default=None, help="role of a minted token (default: manager)")
-    common.add_argument("--as-team", dest="token_team", default=None, help="team of a minted token")
+    common = client_options()
 
     imports = commands.add_parser("import", help="import customers from a CSV or XLSX file")
     what = imports.add_subparsers(dest="what", required=True)
@@ -47,13 +42,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _client(args: argparse.Namespace) -> httpx.Client:
-    from servicekit.auth import mint_token
-    from servicekit.settings import service_settings
-
-    settings = service_settings("customer")
-    token = args.token or mint_token(args.sub or getpass.getuser(), args.role or ["manager"], team=args.token_team)
-    base = args.url or f"http://{settings.host}:{settings.port}"
-    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    return service_client(args, "customer")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -110,9 +99,4 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _refused(response: httpx.Response) -> int:
-    try:
-        message = response.json()["error"]["message"]
-    except (ValueError, KeyError, TypeError):
-        message = response.text[:300]
-    print(f"crm: the customer service answered {response.status_code}: {message}", file=sys.stderr)
-    return 1
+    return refused(response, "customer")

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from crm_cli import datacare, imports
+from crm_cli import calendar, datacare, imports
 from servicekit.settings import SERVICES, common_settings
 
 NO_BROKER = (
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.set_defaults(func=cmd_dlq)
     datacare.add_commands(commands)  # pii new-key|rekey, backup, restore
     imports.add_commands(commands)  # import customers FILE, export customers -o FILE
+    calendar.add_commands(commands)  # import a year's schedule, years covered, a year's days
     return parser
 
 

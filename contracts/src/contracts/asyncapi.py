@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from contracts.envelope import Envelope
@@ -36,7 +37,7 @@ def _message_ref(channel: str, event_type: str) -> dict[str, str]:
 
 def _schemas() -> tuple[dict[str, Any], dict[str, dict[str, str]], dict[str, Any]]:
     """(envelope schema, event type -> $ref of its data schema, shared component schemas)."""
-    models = [Envelope, *EVENT_TYPES.values()]
+    models: list[type[BaseModel]] = [Envelope, *EVENT_TYPES.values()]
     # One pass over all models so shared enums get one name and one definition.
     refs, document = models_json_schema([(model, "validation") for model in models], ref_template=SCHEMA_REF)
     shared = document["$defs"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events import cases, customer, notification, orders
+from contracts.events import calendar, cases, customer, notification, orders
 
-_MODULES = (customer, cases, orders, notification)
+_MODULES = (customer, cases, orders, notification, calendar)
 
 
 def _collect() -> dict[str, type[Event]]:

@@ -42,6 +42,8 @@ class Subscription:
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     # R-11 onboarding calls; erasure removes personal content of follow-ups, keeps their counts
     Subscription("engagement", "customer-events", ("customer.registered.v1", "customer.erased.v1")),
+    # rule 7: every service that computes working time keeps its copy of the company calendar (R-15 to-dos)
+    Subscription("engagement", "calendar", ("calendar.changed.v1",)),
     # the complaints service's local read model of customers (name, tier, owner, time zone)
     Subscription(
         "complaints",

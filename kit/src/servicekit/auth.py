@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 from sqlalchemy import or_
 
 from servicekit.errors import ApiError
@@ -108,7 +108,7 @@ async def current_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role) -> Depends:
+def require_roles(*roles: Role) -> params.Depends:
     """Dependency: the caller holds at least one of `roles` (admin always passes)."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
@@ -116,7 +116,7 @@ def require_roles(*roles: Role) -> Depends:
             raise ApiError(403, "forbidden", f"requires one of the roles: {', '.join(sorted(roles))}")
         return principal
 
-    return Depends(check)
+    return params.Depends(check)
 
 # roles that work every account, not only their team's (R-09: authorised roles)
 ALL_ACCOUNTS = (Role.supervisor, Role.manager, Role.vice_president, Role.auditor, Role.admin)

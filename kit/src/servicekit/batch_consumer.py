@@ -7,8 +7,9 @@ runs in a savepoint: a permanent error (PermanentError, bad data) rolls back onl
 dead-lettered after the commit. Any other failure aborts the batch and each message is retried alone through
 the kit's per-message EventConsumer (redelivered, dead-lettered at the delivery limit).
 
-It runs on its own aio-pika connection as a long-running job: `service.every(name, 1.0, consumer.run)`.
-The queue is declared (with its DLQ and delivery limit) by the kit's declare_topology.
+Services do not build one: `service.consume(purpose, handler, batch=N)` does, and the runtime runs it on its
+own aio-pika connection for as long as the service runs. The queue is declared (with its DLQ and delivery
+limit) by the kit's declare_topology.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from servicekit.broker import EventConsumer, EventHandler, PermanentError, decla
 from servicekit.db import Database, utcnow
 
 log = logging.getLogger("servicekit.batch_consumer")
+
+# once per batch, before the handlers, with the envelopes not seen before: per-batch lookups
+BatchPrepare = Callable[[AsyncSession, list[Envelope]], Awaitable[None]]
 
 
 class _Message:
@@ -61,7 +65,7 @@ class BatchConsumer:
         retry_backoff: float,
         batch_size: int = 200,
         max_wait: float = 0.02,
-        prepare: Callable[[AsyncSession, list[Envelope]], Awaitable[None]] | None = None,
+        prepare: BatchPrepare | None = None,
         savepoints: bool = True,
     ) -> None:
         self.db = db

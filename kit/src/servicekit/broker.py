@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import aio_pika
 from faststream import NoCast
@@ -29,6 +29,19 @@ from servicekit.logs import correlation_id, new_correlation_id
 log = logging.getLogger("servicekit.broker")
 
 EventHandler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+
+class DeliveredMessage(Protocol):
+    """What a consumer needs of a delivered message: FastStream's RabbitMessage, or an aio-pika one wrapped."""
+
+    @property
+    def raw_message(self) -> aio_pika.abc.AbstractIncomingMessage: ...
+
+    async def ack(self) -> None: ...
+
+    async def nack(self, requeue: bool = True) -> None: ...
+
+    async def reject(self, requeue: bool = False) -> None: ...
 
 
 class PermanentError(Exception):
@@ -104,9 +117,10 @@ class EventConsumer:
     def _count(self, outcome: str) -> None:
         metrics.MESSAGES_CONSUMED.labels(self.sub.service, self.sub.queue, outcome).inc()
 
-    async def __call__(self, message: RabbitMessage) -> None:
+    async def __call__(self, message: DeliveredMessage) -> None:
         raw = message.raw_message
-        attempt = int((raw.headers or {}).get("x-delivery-count") or 0) + 1
+        delivered = (raw.headers or {}).get("x-delivery-count")
+        attempt = (int(delivered) if isinstance(delivered, (int, str)) else 0) + 1
         try:
             envelope = Envelope.model_validate_json(raw.body)
         except ValidationError as exc:
@@ -148,7 +162,7 @@ class EventConsumer:
             raise
         return "processed"
 
-    async def _retry_or_dead_letter(self, message: RabbitMessage, envelope: Envelope, attempt: int, exc: Exception) -> None:
+    async def _retry_or_dead_letter(self, message: DeliveredMessage, envelope: Envelope, attempt: int, exc: Exception) -> None:
         details = {"queue": self.sub.queue, "event_id": str(envelope.id), "attempt": attempt, "error": repr(exc)[:300]}
         if attempt >= self.delivery_limit:
             log.error("event failed on its last delivery, dead-lettering", extra=details)
@@ -161,7 +175,7 @@ class EventConsumer:
         await message.nack(requeue=True)
         self._count("retried")
 
-    async def _dead_letter(self, message: RabbitMessage) -> None:
+    async def _dead_letter(self, message: DeliveredMessage) -> None:
         await message.reject(requeue=False)
         self._count("dead_lettered")
 

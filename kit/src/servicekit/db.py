@@ -19,6 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
+from servicekit.clock import Clock, as_clock, utcnow
+
+__all__ = ["Database", "UTCDateTime", "after_commit", "create_engine", "is_sqlite", "make_base", "utcnow"]
+
 # stable constraint names so every service's Alembic history gets the same, predictable names
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -73,18 +77,19 @@ def after_commit(session: AsyncSession | Session, callback: Callable[[], None]) 
 
 
 class Database:
-    """One service's engine and session factory; `after_commit` hooks let the outbox wake its relay."""
+    """One service's engine, session factory and clock; `after_commit` hooks let the outbox wake its relay."""
 
-    def __init__(self, url: str, *, service: str) -> None:
+    def __init__(self, url: str, *, service: str, clock: Clock | Callable[[], datetime] | None = None) -> None:
         self.url = url
         self.service = service
+        self.clock = as_clock(clock)
         self.engine = create_engine(url)
         # a Session subclass per database, so its after_commit listener sees only its own sessions
         session_class = type(f"{service.title()}Session", (Session,), {})
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, sync_session_class=session_class)
         self._commit_hooks: list[Callable[[Session], None]] = []
-        # copied into every session's info: lets record_event/next_number find the outbox and tables
-        self.session_info: dict[str, Any] = {}
+        # copied into every session's info: lets record_event/next_number find the outbox and tables, handlers the clock
+        self.session_info: dict[str, Any] = {"clock": self.clock}
         event.listen(session_class, "after_commit", self._after_commit)
 
     @property
@@ -138,7 +143,3 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

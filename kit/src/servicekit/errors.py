@@ -79,7 +79,7 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         first = details[0] if details else {"field": None, "message": "invalid request"}
-        message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        message = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
         return error_response(422, "validation_error", message, first["field"], details)
 
     @app.exception_handler(StarletteHTTPException)

@@ -46,7 +46,7 @@ class RequestContextMiddleware:
             correlation_id.reset(token)
 
 
-def _route_template(scope: dict[str, Any]) -> str:
+def _route_template(scope: Scope) -> str:
     # the template, never the raw path: ids in paths would explode label cardinality
     route = scope.get("route")
     return getattr(route, "path", None) or "unmatched"

@@ -26,7 +26,7 @@ async def mark_processed(session: AsyncSession, queue: str, envelope: Envelope) 
     A concurrent duplicate still in flight makes one of the two commits fail on the primary key.
     """
     inbox = _tables(session).inbox
-    dialect_insert = sqlite_insert if session.bind.dialect.name == "sqlite" else pg_insert
+    dialect_insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     inserted = await session.execute(
         dialect_insert(inbox)
         .values(queue=queue, event_id=str(envelope.id), event_type=envelope.type, processed_at=utcnow())
@@ -37,4 +37,5 @@ async def mark_processed(session: AsyncSession, queue: str, envelope: Envelope) 
 
 
 def _tables(session: AsyncSession) -> KitTables:
-    return session.info["kit_tables"]
+    tables: KitTables = session.info["kit_tables"]
+    return tables

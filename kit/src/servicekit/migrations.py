@@ -27,6 +27,8 @@ def upgrade(script_location: Path, database_url: str, revision: str = "head") ->
 
 def run_env(metadata: MetaData) -> None:
     url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the Alembic config has no sqlalchemy.url (servicekit.migrations.alembic_config sets it)")
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=True)
         with context.begin_transaction():

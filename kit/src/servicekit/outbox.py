@@ -4,8 +4,8 @@
 right after that commit (slow poll as fallback), publishes with publisher
 confirms, mandatory routing and persistent delivery, message_id = event id, and
 marks a row published only once the broker has confirmed it. Rows that fail are
-retried with exponential backoff; on PostgreSQL several replicas claim rows with
-FOR UPDATE SKIP LOCKED so no row is published by two relays at once.
+retried with exponential backoff; rows are claimed with `servicekit.due.claim_due` (FOR UPDATE SKIP
+LOCKED on PostgreSQL) so no row is published by two relays at once.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from contracts import Envelope, Event
 from contracts.topology import EXCHANGE
 from servicekit import metrics, pii
 from servicekit.db import Database, utcnow
+from servicekit.due import claim_due
 from servicekit.logs import correlation_id
 
 log = logging.getLogger("servicekit.outbox")
@@ -179,14 +180,12 @@ class OutboxRelay:
         t = self.table
         now = utcnow()
         async with self.db.session() as session:
-            claim = (
+            due = (
                 select(t.c.seq, t.c.event_id, t.c.event_type, t.c.envelope, t.c.attempts)
                 .where(t.c.published_at.is_(None), or_(t.c.next_attempt_at.is_(None), t.c.next_attempt_at <= now))
                 .order_by(t.c.seq)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
             )
-            rows = (await session.execute(claim)).all()
+            rows = list((await claim_due(session, due, limit=self.batch_size)).all())
             if rows:
                 exchange = await self._ensure_exchange()
                 outcomes = await asyncio.gather(*(self._publish(exchange, row) for row in rows), return_exceptions=True)

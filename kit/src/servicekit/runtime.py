@@ -5,7 +5,14 @@ A service's app.py is a few lines:
     service = ServiceRuntime("engagement", metadata=Base.metadata, tables=kit)
     service.include_router(api.router)
     service.consume("customer-events", consumers.on_customer_event)
+    service.consume("requests", consumers.on_request, batch=200, prepare=consumers.prepare_requests)
+    service.every("sla evaluator", 5.0, lambda: scheduled.evaluate_due(service.db))
     app = service.app
+
+Consumers: `consume(purpose, handler)` handles one message per transaction (servicekit.broker);
+with `batch=N` up to N messages share one transaction (servicekit.batch_consumer), for high-rate
+queues. Both record the inbox, ack after commit, retry, dead-letter and count the same way.
+"Now" comes from `service.clock` (servicekit.clock).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -24,7 +32,9 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.topology import subscription
+from servicekit.batch_consumer import BatchConsumer, BatchPrepare
 from servicekit.broker import EventHandler, count_dead_letters, create_broker, declare_topology, register_consumer
+from servicekit.clock import Clock, as_clock
 from servicekit.db import Database
 from servicekit.errors import install_error_handlers
 from servicekit.http import RequestContextMiddleware
@@ -47,13 +57,15 @@ class ServiceRuntime:
         description: str = "",
         common: CommonSettings | None = None,
         settings: ServiceSettings | None = None,
+        clock: Clock | Callable[[], datetime] | None = None,
     ) -> None:
         self.name = name
         self.common = common or common_settings()
         self.settings = settings or service_settings(name)
         self.metadata = metadata
         self.tables = tables
-        self.db = Database(self.settings.database_url, service=name)
+        self.clock = as_clock(clock)
+        self.db = Database(self.settings.database_url, service=name, clock=self.clock)
         self.outbox = Outbox(producer=name, table=tables.outbox)
         self.db.session_info.update(outbox=self.outbox, kit_tables=tables)
         self.relay = OutboxRelay(
@@ -88,18 +100,50 @@ class ServiceRuntime:
         """Run `job` every `seconds` while the service runs; a failure is logged and retried next time."""
         self._periodic.append((name, seconds, job))
 
-    def consume(self, purpose: str, handler: EventHandler) -> None:
+    def consume(
+        self,
+        purpose: str,
+        handler: EventHandler,
+        *,
+        batch: int | None = None,
+        prepare: BatchPrepare | None = None,
+        savepoints: bool = True,
+    ) -> None:
+        """Consume the queue `<service>.<purpose>` with `handler(session, envelope)`.
+
+        Without `batch`, one message per transaction. With `batch=N`, up to N messages per transaction;
+        `prepare(session, envelopes)` runs once per batch before the handlers (per-batch lookups), and
+        `savepoints=False` drops the savepoint per message for a handler that raises before it writes.
+        """
+        sub = subscription(self.name, purpose)
         if not self.consumes:
             self.consumes = True
             self.every("dead-letter gauge", 30.0, self._count_dead_letters)
-        register_consumer(
-            self.broker,
+        if batch is None:
+            if prepare is not None or not savepoints:
+                raise TypeError("prepare and savepoints apply to batch consumers only (pass batch=N)")
+            register_consumer(
+                self.broker,
+                self.db,
+                sub,
+                handler,
+                delivery_limit=self.common.delivery_limit,
+                retry_backoff=self.common.retry_backoff_seconds,
+            )
+            return
+        consumer = BatchConsumer(
             self.db,
-            subscription(self.name, purpose),
+            sub,
             handler,
+            broker_url=self.common.broker_url,
             delivery_limit=self.common.delivery_limit,
             retry_backoff=self.common.retry_backoff_seconds,
+            batch_size=batch,
+            prepare=prepare,
+            savepoints=savepoints,
         )
+        # its own connection, started with the service and cancelled at shutdown; reconnects a second after a failure
+        self.every(f"{sub.queue} batch consumer", 1.0, consumer.run)
 
     # -- lifecycle --------------------------------------------------------------
 

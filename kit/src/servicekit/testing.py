@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
@@ -26,7 +26,7 @@ import asyncpg
 import pytest
 from sqlalchemy import Column, MetaData, String, Table
 
-from contracts import Event
+from contracts import Envelope, Event
 from contracts.topology import EXCHANGE
 from servicekit.db import Database, make_base
 from servicekit.outbox import Outbox
@@ -102,13 +102,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(getattr(config, "_crm_var_dir", ""), ignore_errors=True)
 
 
+_migrated: set[tuple[str, str]] = set()
+
+
 def migrate(service: str, database_url: str | None = None) -> None:
+    """Bring a service's database (its run's own by default) to the head of its Alembic history; once per run."""
     import importlib
 
     from servicekit.migrations import upgrade
     from servicekit.settings import service_settings
 
-    upgrade(importlib.import_module(service).MIGRATIONS, database_url or service_settings(service).database_url)
+    url = database_url or service_settings(service).database_url
+    if (service, url) in _migrated:
+        return
+    upgrade(importlib.import_module(service).MIGRATIONS, url)
+    _migrated.add((service, url))
 
 
 @asynccontextmanager
@@ -120,6 +128,70 @@ async def running(app: Any) -> AsyncIterator[Any]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+def app_service(name: str) -> Any:
+    """The ServiceRuntime of `<name>.app`, imported on first use: after this plugin pointed the settings at the
+    run's databases (a conftest importing the app at module level would bind it to the default database)."""
+    import importlib
+
+    return importlib.import_module(f"{name}.app").service
+
+
+@asynccontextmanager
+async def service_client(name: str, *, broker: bool = False) -> AsyncIterator[Any]:
+    """The service's own app, migrated and running, with an httpx client; `broker=True` also waits until it
+    consumes. In a conftest: `async with service_client("customer") as client: yield client`."""
+    await asyncio.to_thread(migrate, name)  # Alembic runs its own event loop
+    service = app_service(name)
+    async with running(service.app) as client:
+        if broker:
+            await broker_ready(service)
+        yield client
+
+
+async def broker_ready(service: Any, *, timeout: float = 15.0) -> None:
+    """Wait until a running service has connected to the broker (its queues exist and it consumes)."""
+
+    async def started() -> bool:
+        return bool(service.broker_started)
+
+    assert await eventually(started, timeout=timeout), f"the {service.name} service did not connect to the broker"
+
+
+async def publish(
+    *messages: Event | Envelope | bytes,
+    routing_key: str | None = None,
+    message_id: str | None = None,
+    url: str = BROKER_URL,
+    producer: str = "test",
+) -> list[Envelope]:
+    """Publish to crm.events as another service would, with publisher confirms; returns the envelopes sent.
+
+    An Event is wrapped (a new aggregate id, version 1); an Envelope goes as it is (build it with
+    `Envelope.wrap` to choose aggregate id and version); raw bytes (not an envelope at all) need
+    `routing_key` and `message_id`. The same Envelope twice is a redelivery."""
+    envelopes: list[Envelope] = []
+    outgoing: list[tuple[aio_pika.Message, str]] = []
+    for item in messages:
+        if isinstance(item, bytes):
+            if routing_key is None or message_id is None:
+                raise ValueError("raw bytes need routing_key and message_id")
+            outgoing.append((aio_pika.Message(item, message_id=message_id), routing_key))
+            continue
+        envelope = item if isinstance(item, Envelope) else Envelope.wrap(
+            item, producer=producer, aggregate_id=str(uuid.uuid4()), aggregate_version=1
+        )
+        envelopes.append(envelope)
+        body = envelope.model_dump_json().encode()
+        outgoing.append((aio_pika.Message(body, message_id=str(envelope.id), type=envelope.type), routing_key or envelope.type))
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(EXCHANGE)
+        # sent in order on one channel, confirms awaited together: a batch of hundreds stays fast
+        await asyncio.gather(*(exchange.publish(message, routing_key=key, mandatory=True) for message, key in outgoing))
+    return envelopes
 
 
 async def outbox_events(service: Any, aggregate_id: str, event_type: str | None = None) -> list[dict[str, Any]]:
@@ -134,6 +206,25 @@ async def outbox_events(service: Any, aggregate_id: str, event_type: str | None 
         stored = (await session.scalars(query)).all()
     envelopes = [json.loads(open_envelope(text)) for text in stored]
     return [e for e in envelopes if event_type is None or e["type"] == event_type]
+
+
+@contextlib.contextmanager
+def pii_keys(keys: str, index_key: str) -> Iterator[None]:
+    """Run with these CRM_PII_KEYS ("id:key,id2:key2", the first encrypts) and CRM_PII_INDEX_KEY; restored after."""
+    from servicekit import pii
+
+    saved = {name: os.environ.get(name) for name in ("CRM_PII_KEYS", "CRM_PII_INDEX_KEY")}
+    os.environ.update(CRM_PII_KEYS=keys, CRM_PII_INDEX_KEY=index_key)
+    pii.reset_keyring()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        pii.reset_keyring()
 
 
 def free_ports(count: int) -> list[int]:

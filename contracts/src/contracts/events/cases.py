@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from contracts.envelope import Event
 
@@ -127,6 +127,7 @@ class CaseSlaAtRiskV1(_CaseEvent):
     deadline: datetime
     owner: str | None
     department: Department
+    provisional: bool = Field(default=False, description="the deadline falls in a year the business calendar does not cover yet")
 
 
 class CaseSlaBreachedV1(_CaseEvent):
@@ -138,6 +139,23 @@ class CaseSlaBreachedV1(_CaseEvent):
     deadline: datetime
     owner: str | None
     department: Department
+    provisional: bool = Field(default=False, description="the deadline falls in a year the business calendar does not cover yet")
+
+
+class MovedDeadline(BaseModel):
+    target: SlaTarget
+    deadline: datetime
+    previous_deadline: datetime
+    provisional: bool = Field(description="still in a year the business calendar does not cover")
+
+
+class CaseSlaDeadlinesChangedV1(_CaseEvent):
+    """Open SLA deadlines moved without a case action, e.g. the business calendar's year was entered (rule 7)."""
+
+    event_type: ClassVar[str] = "case.sla_deadlines_changed.v1"
+
+    reason: str = Field(description="calendar_changed")
+    targets: list[MovedDeadline]
 
 
 class CaseInvestigationReportedV1(_CaseEvent):

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from customer.backup import find_binary, libpq_url
+from servicekit.backup import find_binary, libpq_url
 from customer.models import PendingChange
 from servicekit.testing import bearer
 

@@ -8,7 +8,7 @@
 
 Personal data stays encrypted inside the dump (it is ciphertext in the tables); the
 keys are not in it, so a backup is only readable with CRM_PII_KEYS.
-Nothing here is specific to the customer service; `crm backup SERVICE` uses it for any.
+Nothing here is specific to a service: `crm backup SERVICE` and `crm restore SERVICE` use it for every one.
 """
 
 from __future__ import annotations
