@@ -171,7 +171,7 @@ async def run(args: argparse.Namespace) -> None:
         db.session_info.update(outbox=Outbox(producer="customer", table=kit.outbox), kit_tables=kit)
         importer = Principal("bench-importer", frozenset({Role.manager}), "team-1")
         data = import_file(args.import_rows, rng, offset=args.customers)
-        job = jobs.new_job(importer, "bench.csv", data, dry_run=False, import_valid_rows=False)
+        job = jobs.new_job(importer, "bench.csv", data, dry_run=False, import_valid_rows=False, created_at=db.clock())
         async with db.session() as session:
             session.add(job)
         log(f"importing {args.import_rows:,} rows ({len(data) / 2**20:.1f} MiB CSV) through the job runner")

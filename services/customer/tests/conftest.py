@@ -12,11 +12,11 @@ import pytest
 
 from servicekit.db import utcnow
 from servicekit.pii import blind_index
-from servicekit.testing import migrate, running
+from servicekit.testing import app_service, migrate, service_client
 from servicekit.testing import outbox_events as recorded_events
 
-# customer.app is imported inside the fixtures: conftests load before the test plugin points
-# CRM_CUSTOMER_DATABASE_URL at the run's own database, and the app reads its settings on import
+# the app is reached through app_service("customer") inside the fixtures: conftests load before the test plugin
+# points CRM_CUSTOMER_DATABASE_URL at the run's own database, and the app reads its settings on import
 
 PHONE = "+8613812345678"
 EMAIL = "zhang.san@example.com"
@@ -29,18 +29,14 @@ def customer_schema() -> None:
 
 
 @pytest.fixture
-async def client(customer_schema: None) -> AsyncIterator[Any]:
-    from customer.app import service
-
-    async with running(service.app) as client:
+async def client() -> AsyncIterator[Any]:
+    async with service_client("customer") as client:
         yield client
 
 
 @pytest.fixture(scope="module")  # one app start per module: start/stop is the slow, flaky part
-async def module_client(customer_schema: None) -> AsyncIterator[Any]:
-    from customer.app import service
-
-    async with running(service.app) as client:
+async def module_client() -> AsyncIterator[Any]:
+    async with service_client("customer") as client:
         yield client
 
 
@@ -58,11 +54,10 @@ async def add_customer(
     db=None, *, team: str | None = "east", owner: str | None = "alice", phone: str = PHONE, email: str = EMAIL
 ) -> Person:
     """A customer with one contact holding a phone, an email and a birthday."""
-    from customer.app import service
     from customer.contacts.models import Contact, ContactPoint
     from customer.records.models import Customer
 
-    db = db or service.db
+    db = db or app_service("customer").db
     now = utcnow()
     customer_id, contact_id = str(uuid.uuid4()), str(uuid.uuid4())
     number = f"KH-T-{uuid.uuid4().hex[:8]}"
@@ -101,9 +96,7 @@ def outbox_events():
 
 
 async def events_for(customer_id: str, event_type: str | None = None) -> list[dict]:
-    from customer.app import service
-
-    return await recorded_events(service, customer_id, event_type)
+    return await recorded_events(app_service("customer"), customer_id, event_type)
 
 
 @pytest.fixture
@@ -148,9 +141,8 @@ async def audit_rows_of(customer_id: str) -> list[Any]:
     """The customer's audit entries, oldest first."""
     from sqlalchemy import select
 
-    from customer.app import service
     from customer.audit.models import AuditEntry
 
-    async with service.db.session() as session:
+    async with app_service("customer").db.session() as session:
         query = select(AuditEntry).where(AuditEntry.customer_id == customer_id).order_by(AuditEntry.id)
         return list((await session.scalars(query)).all())

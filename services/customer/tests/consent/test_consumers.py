@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import aio_pika
 import pytest
 
 from contracts import Envelope
 from contracts.events.notification import NotificationUnsubscribedV1
-from contracts.topology import EXCHANGE
 from customer.app import service
 from customer.consent import service as consent
 from servicekit import metrics
-from servicekit.testing import BROKER_URL, bearer, eventually
+from servicekit.testing import bearer, broker_ready, eventually, publish
 
 pytestmark = pytest.mark.integration
 
@@ -32,21 +30,13 @@ def unsubscribed(person, at: datetime) -> Envelope:
     return Envelope.wrap(event, producer="notifier", aggregate_id=person.contact_id, aggregate_version=1)
 
 
-async def publish(envelope: Envelope) -> None:
-    connection = await aio_pika.connect(BROKER_URL)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.get_exchange(EXCHANGE)
-        await exchange.publish(aio_pika.Message(envelope.model_dump_json().encode(), message_id=str(envelope.id)), routing_key=envelope.type)
-
-
 def consumed(outcome: str) -> float:
     return metrics.MESSAGES_CONSUMED.labels("customer", "customer.consent", outcome)._value.get()
 
 
 async def test_unsubscribe_link_withdraws_consent_once_and_emits_the_event(client, person, outbox_events) -> None:
     await client.put(url(person), json=[FORM], headers=OWNER)
-    await eventually(lambda: _true(service.broker_started))
+    await broker_ready(service)
     duplicates_before = consumed("duplicate")
     envelope = unsubscribed(person, datetime.now(UTC))
     await publish(envelope)

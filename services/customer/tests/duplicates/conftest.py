@@ -8,6 +8,7 @@ import pytest
 
 from servicekit.db import utcnow
 from servicekit.pii import blind_index
+from servicekit.testing import app_service
 
 
 @pytest.fixture
@@ -16,13 +17,12 @@ def seed(customer_schema: None):
 
 
 async def seed_customer(name: str, *, phone: str | None = None, email: str | None = None, team: str | None = "east") -> str:
-    from customer.app import service
     from customer.contacts.models import Contact, ContactPoint
     from customer.records.models import Customer
     from customer.search.rules import search_key
 
     now, customer_id, contact_id = utcnow(), str(uuid.uuid4()), str(uuid.uuid4())
-    async with service.db.session() as session:
+    async with app_service("customer").db.session() as session:
         session.add(Customer(id=customer_id, number=f"KH-T-{uuid.uuid4().hex[:8]}", name=name, search_name=search_key(name),
                              customer_type="potential", stage="contact", tier="low", service_level="normal",
                              owner="alice", team=team, version=1, created_at=now, updated_at=now, created_by="test"))

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from customer.audit.models import AuditEntry
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.logs import correlation_id
 
 SYSTEM = "system"
@@ -32,7 +32,7 @@ def record(
     """Add one audit row to the caller's transaction (so a rolled-back change leaves no entry)."""
     session.add(
         AuditEntry(
-            at=utcnow(),
+            at=clock.now(session),
             actor=actor if isinstance(actor, str) else actor.subject,
             action=action,
             customer_id=customer_id,

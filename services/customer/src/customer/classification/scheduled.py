@@ -1,7 +1,7 @@
 """R-03 scheduled re-classification: every customer against the current tier rules, in batches.
 
-Each batch is its own transaction; on PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so a request
-or another replica holding a customer is skipped this pass rather than waited for.
+Each batch is its own transaction and claims its customers with the kit's `claim_due` (SKIP LOCKED on PostgreSQL),
+so a request or another replica holding a customer is skipped this pass rather than waited for.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from customer.classification import service
 from customer.records.models import Customer
 from customer.settings import customer_settings
 from servicekit.db import Database
+from servicekit.due import claim_due
 from servicekit.outbox import record_events
 
 
@@ -25,12 +26,10 @@ async def reclassify_all(db: Database, *, batch_size: int | None = None) -> int:
             rules = service.as_rules(await service.rules_or_defaults(session))
             query = (
                 select(Customer).where(Customer.id > after, Customer.erased_at.is_(None))
-                .order_by(Customer.id).limit(batch_size)
+                .order_by(Customer.id)
                 .options(raiseload(Customer.contacts))  # the rules read figures only; never load contacts
             )
-            if not db.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            batch = list((await session.scalars(query)).all())
+            batch = list((await claim_due(session, query, limit=batch_size)).scalars().all())
             classified = [
                 (event, customer.id, customer.version)
                 for customer in batch

@@ -18,7 +18,8 @@ from customer.events import emit
 from customer.records.models import Customer
 from customer.settings import customer_settings
 from servicekit.auth import Principal
-from servicekit.db import after_commit, utcnow
+from servicekit import clock
+from servicekit.db import after_commit
 from servicekit.errors import ApiError
 
 SYSTEM = audit.SYSTEM
@@ -46,7 +47,7 @@ async def rules_or_defaults(session: AsyncSession) -> list[TierRule]:
     found = list((await session.scalars(select(TierRule).order_by(TierRule.priority, TierRule.id))).all())
     if found:
         return found
-    now = utcnow()
+    now = clock.now(session)
     for rule in customer_settings().default_tier_rules:
         session.add(TierRule(
             id=_seed_id(rule), name=rule["name"], priority=rule["priority"], conditions=rule.get("conditions", {}),
@@ -68,7 +69,7 @@ async def replace_rules(session: AsyncSession, principal: Principal, body: list[
         except classification.RuleError as exc:
             raise ApiError(422, "validation_error", f"rules[{index}].{exc.field}: {exc}", field=f"rules[{index}].{exc.field}") from None
     await session.execute(delete(TierRule))
-    now = utcnow()
+    now = clock.now(session)
     for rule in body:
         session.add(TierRule(
             id=rule.id or str(uuid.uuid4()), name=rule.name, priority=rule.priority, conditions=rule.conditions,
@@ -95,7 +96,7 @@ def reclassify_in_place(
         return None
     for field, (_, new) in changed.items():
         setattr(customer, field, new)
-    now = utcnow()
+    now = clock.now(session)
     if bump_version:
         customer.version += 1
     customer.updated_at = now
@@ -125,7 +126,7 @@ async def record_hand_change(
     session.add(ClassificationChange(
         customer_id=customer.id,
         changes={k: [old, getattr(customer, k)] for k, old in previous.items()},
-        reason=reason, rule_id=None, changed_by=principal.subject, changed_at=utcnow(),
+        reason=reason, rule_id=None, changed_by=principal.subject, changed_at=clock.now(session),
     ))
     await emit(session, customer, classified(customer, previous, reason))
 

@@ -20,7 +20,7 @@ from customer.consent.rules import UNSUBSCRIBE_SOURCE, ConsentChange, current_st
 from customer.contacts.models import Contact
 from customer.records.models import Customer
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.outbox import record_event
 
 
@@ -50,7 +50,7 @@ async def record(
         granted=change.granted,
         source=change.source,
         recorded_by=recorded_by,
-        recorded_at=at or utcnow(),
+        recorded_at=at or clock.now(session),
     )
     session.add(row)
     customer.version += 1

@@ -20,7 +20,7 @@ from customer.privacy.service import ensure_not_erased
 from customer.records.models import Customer
 from servicekit import pii
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import not_found
 
 
@@ -92,7 +92,7 @@ async def _changed(session: AsyncSession, customer: Customer, now: datetime) -> 
 
 async def add(session: AsyncSession, principal: Principal, customer: Customer, data: ContactCreate) -> Contact:
     ensure_not_erased(customer)
-    now = utcnow()
+    now = clock.now(session)
     learned_at = change_lag.entered(session, "contact", data.learned_at, now)
     contact = build(customer, data, now)
     ensure_one_primary(customer)
@@ -108,7 +108,7 @@ async def update(
     """Change what was sent; a new position waits for a second confirmation (R-05)."""
     ensure_not_erased(customer)
     contact = _find(customer, contact_id)
-    now = utcnow()
+    now = clock.now(session)
     sent = data.model_fields_set - {"learned_at"}
     learned_at = change_lag.entered(session, "contact", data.learned_at, now) if sent else now
     waiting: list[PendingChange] = []
@@ -149,7 +149,7 @@ async def update(
 async def remove(session: AsyncSession, principal: Principal, customer: Customer, contact_id: str, learned_at: datetime | None) -> None:
     ensure_not_erased(customer)
     contact = _find(customer, contact_id)
-    now = utcnow()
+    now = clock.now(session)
     learned = change_lag.entered(session, "contact", learned_at, now)
     customer.contacts.remove(contact)
     await session.delete(contact)

@@ -32,7 +32,7 @@ from customer.records.rules import normalise_tags
 from customer.records.service import live
 from customer.search.rules import search_key
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError
 
 async def find_likely(
@@ -117,7 +117,7 @@ async def merge(session: AsyncSession, principal: Principal, survivor_id: str, m
         await session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=survivor.id))
     if had_primary:
         await session.execute(update(Contact).where(Contact.id.in_([c.id for c in merged.contacts])).values(primary=False))
-    now = utcnow()
+    now = clock.now(session)
     before = list(survivor.tags or [])
     survivor.tags = normalise_tags([*before, *(merged.tags or [])])
     merged.merged_into = survivor.id

@@ -13,7 +13,7 @@ from customer.figures.schemas import FiguresUpdate
 from customer.records import service as records
 from customer.records.models import Customer
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 
 
 async def update(session: AsyncSession, principal: Principal, customer_id: str, data: FiguresUpdate) -> Customer:
@@ -22,7 +22,7 @@ async def update(session: AsyncSession, principal: Principal, customer_id: str, 
     sent = data.model_dump(exclude_unset=True)
     for field, value in sent.items():
         setattr(customer, field, value)
-    customer.figures_as_of = utcnow()
+    customer.figures_as_of = clock.now(session)
     customer.version += 1
     customer.updated_at = customer.figures_as_of
     audit.record(session, principal, "figures_changed", customer_id=customer.id, fields=sorted(sent))
@@ -44,7 +44,7 @@ async def apply_reported(
     customer.figures_version = version
     customer.figures_as_of = as_of
     customer.version += 1
-    customer.updated_at = utcnow()
+    customer.updated_at = clock.now(session)
     audit.record(session, audit.SYSTEM, "figures_changed", customer_id=customer.id, fields=sorted(figures))
     await classification.reclassify(session, customer, trigger="event")
     return True
@@ -57,7 +57,7 @@ async def count_complaint(session: AsyncSession, customer_id: str) -> bool:
         return False
     customer.complaints_12m += 1
     customer.version += 1
-    customer.updated_at = utcnow()
+    customer.updated_at = clock.now(session)
     await classification.reclassify(session, customer, trigger="event")
     return True
 

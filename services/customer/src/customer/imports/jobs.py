@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import logging
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import update
 from customer.imports import rules, service
 from customer.imports.models import ImportJob
 from servicekit.auth import Principal
-from servicekit.db import Database, utcnow
+from servicekit.db import Database
 from servicekit.settings import common_settings
 
 log = logging.getLogger("customer.imports")
@@ -36,13 +37,15 @@ def upload_dir() -> Path:
     return path
 
 
-def new_job(principal: Principal, file_name: str, data: bytes, *, dry_run: bool, import_valid_rows: bool) -> ImportJob:
+def new_job(
+    principal: Principal, file_name: str, data: bytes, *, dry_run: bool, import_valid_rows: bool, created_at: datetime
+) -> ImportJob:
     job = ImportJob(
         id=str(uuid.uuid4()), status="queued", file_name=file_name[:300],
         file_format=rules.detect_format(file_name, data), file_sha256=hashlib.sha256(data).hexdigest(),
         dry_run=dry_run, import_valid_rows=import_valid_rows, total_rows=0, processed_rows=0, created_count=0,
         updated_count=0, unchanged_count=0, error_count=0, errors=[], duplicates=[], created_by=principal.subject,
-        team=principal.team, created_at=utcnow(),
+        team=principal.team, created_at=created_at,
     )
     (upload_dir() / job.id).write_bytes(data)
     return job
@@ -151,7 +154,7 @@ async def _progress(db: Database, job_id: str, **values: Any) -> None:
 
 
 async def _finish(db: Database, job_id: str, status: str, **values: Any) -> None:
-    values.update(status=status, finished_at=utcnow())
+    values.update(status=status, finished_at=db.clock())
     if status == "done":
         values["processed_rows"] = ImportJob.total_rows
     await _progress(db, job_id, **values)

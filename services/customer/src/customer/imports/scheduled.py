@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from customer.imports.jobs import running_job_ids
 from customer.imports.models import ImportJob
-from servicekit.db import Database, utcnow
+from servicekit.db import Database
 
 INTERRUPTED = "the service restarted while this import ran; import the same file again (rows already written are matched, not duplicated)"
 
@@ -25,7 +25,7 @@ def recovery(db: Database) -> Callable[[], Awaitable[None]]:
             query = (
                 update(ImportJob)
                 .where(ImportJob.status.in_(("queued", "running")), ImportJob.id.not_in(running_job_ids() or [""]))
-                .values(status="failed", finished_at=utcnow(),
+                .values(status="failed", finished_at=db.clock(),
                         errors=[{"row": None, "field": None, "message": INTERRUPTED}], error_count=1)
             )
             await session.execute(query)

@@ -41,7 +41,7 @@ from customer.records.schemas import CustomerCreate, CustomerUpdate
 from customer.records.service import live
 from customer.search.rules import search_key
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError
 from servicekit.numbering import next_number
 from servicekit.outbox import record_events
@@ -177,7 +177,7 @@ def _duplicate(group: Group, row: Any, reason: str, score: float) -> dict[str, A
 
 
 async def _insert(session: AsyncSession, principal: Principal, groups: list[Group], numbers: list[str], job_id: str) -> None:
-    now = utcnow()
+    now = clock.now(session)
     rules = await ownership.rule_views(session)
     customer_rows: list[dict[str, Any]] = []
     contact_rows: list[dict[str, Any]] = []

@@ -17,7 +17,7 @@ from customer.key_information.models import PendingChange
 from customer.records.models import Customer
 from customer.settings import customer_settings
 from servicekit.auth import Principal, account_filter, sees_account
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError, not_found
 
 
@@ -33,7 +33,7 @@ def request(
 ) -> PendingChange:
     change = PendingChange(
         id=str(uuid.uuid4()), customer_id=customer.id, contact_id=contact_id, field=field, old_value=old_value,
-        new_value=new_value, status="pending", requested_by=principal.subject, requested_at=utcnow(),
+        new_value=new_value, status="pending", requested_by=principal.subject, requested_at=clock.now(session),
         learned_at=learned_at,
     )
     session.add(change)
@@ -95,7 +95,7 @@ async def confirm(session: AsyncSession, principal: Principal, change_id: str, n
     if current != change.old_value:
         raise ApiError(409, "stale_change", f"{change.field} changed since this change was requested; request it again")
     setattr(target, change.field, change.new_value)
-    _decide(change, principal, "confirmed", note)
+    _decide(change, principal, "confirmed", note, clock.now(session))
     customer.version += 1
     customer.updated_at = change.decided_at  # type: ignore[assignment]
     if change.contact_id is None:
@@ -115,14 +115,14 @@ async def reject(session: AsyncSession, principal: Principal, change_id: str, no
         refusal = rules.refusal(principal, requested_by=change.requested_by, owner=customer.owner, owner_may_reconfirm=False)
         if refusal:
             raise ApiError(403, "forbidden", refusal)
-    _decide(change, principal, "rejected", note)
+    _decide(change, principal, "rejected", note, clock.now(session))
     audit.record(session, principal, "change_rejected", customer_id=customer.id, contact_id=change.contact_id,
                  fields=[change.field], pending_change_id=change.id)
     return change
 
 
-def _decide(change: PendingChange, principal: Principal, status: str, note: str | None) -> None:
+def _decide(change: PendingChange, principal: Principal, status: str, note: str | None, at: datetime) -> None:
     change.status = status
     change.decided_by = principal.subject
-    change.decided_at = utcnow()
+    change.decided_at = at
     change.decision_note = note

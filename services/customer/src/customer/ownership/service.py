@@ -16,7 +16,7 @@ from customer.ownership.rules import OwnerRuleView, pick_owner
 from customer.ownership.schemas import OwnerRuleIn
 from customer.records.models import Customer
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 
 
 async def rules(session: AsyncSession) -> list[OwnerRule]:
@@ -30,7 +30,7 @@ async def rule_views(session: AsyncSession) -> list[OwnerRuleView]:
 
 async def replace_rules(session: AsyncSession, principal: Principal, body: list[OwnerRuleIn]) -> list[OwnerRule]:
     await session.execute(delete(OwnerRule))
-    now = utcnow()
+    now = clock.now(session)
     for rule in body:
         session.add(OwnerRule(
             id=rule.id or str(uuid.uuid4()), priority=rule.priority, industry=rule.industry,
@@ -65,6 +65,6 @@ async def assign_by_hand(session: AsyncSession, principal: Principal, customer: 
         return
     customer.owner, customer.team, customer.owner_set_by_hand = owner, team, True
     customer.version += 1
-    customer.updated_at = utcnow()
+    customer.updated_at = clock.now(session)
     audit.record(session, principal, "owner_assigned", customer_id=customer.id, fields=["owner", "team"])
     await emit(session, customer, owner_assigned(customer, previous, f"assigned by hand by {principal.subject}"))

@@ -37,7 +37,7 @@ from customer.privacy.rules import CLEARED_PROFILE_FIELDS, ERASED, ERASURE_SOURC
 from customer.records.models import Customer
 from customer.search.rules import search_key
 from servicekit.auth import Principal
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError
 from servicekit.outbox import record_event
 
@@ -63,7 +63,7 @@ async def erase(session: AsyncSession, principal: Principal, customer: Customer,
     """Anonymise in place; a second call finds `erased_at` set and changes nothing (idempotent)."""
     if customer.erased_at is not None:
         return ErasureResult(customer.id, customer.erased_at, len(customer.contacts), 0, 0, already_erased=True)
-    now = utcnow()
+    now = clock.now(session)
     withdrawn = await _withdraw_consents(session, principal, customer, now)
     points = 0
     for contact in customer.contacts:
@@ -134,7 +134,7 @@ async def export_contact(session: AsyncSession, principal: Principal, customer: 
         .order_by(AuditEntry.id)
     )
     document = {
-        "exported_at": utcnow(),
+        "exported_at": clock.now(session),
         "exported_by": principal.subject,
         "customer": _row(customer, "id", "number", "name", "erased_at"),
         "contact": _row(contact, "id", "name", "position", "birthday", "primary", "created_at", "updated_at"),
@@ -166,5 +166,5 @@ PROFILE_FIELDS = ("id", "number", "name", "industry", "size", "address", "source
 async def export_customer(session: AsyncSession, principal: Principal, customer: Customer) -> dict[str, Any]:
     """The whole customer: its profile (free text may hold personal data) and every contact's export."""
     contacts = [await export_contact(session, principal, customer, contact) for contact in customer.contacts]
-    return {"exported_at": utcnow(), "exported_by": principal.subject, "customer": _row(customer, *PROFILE_FIELDS),
+    return {"exported_at": clock.now(session), "exported_by": principal.subject, "customer": _row(customer, *PROFILE_FIELDS),
             "contacts": [{k: v for k, v in c.items() if k not in ("exported_at", "exported_by", "customer")} for c in contacts]}

@@ -34,7 +34,7 @@ from customer.records.rules import NEEDS_FIELDS, NUMBER_PREFIX, normalise_tags
 from customer.records.schemas import CustomerCreate, CustomerUpdate
 from customer.search.rules import search_key
 from servicekit.auth import Principal, Role, sees_account
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
 
@@ -129,7 +129,7 @@ PROFILE_FIELDS = (
 # --- creating and changing -----------------------------------------------------------------------------
 
 async def create(session: AsyncSession, principal: Principal, data: CustomerCreate) -> Customer:
-    now = utcnow()
+    now = clock.now(session)
     values = data.model_dump(mode="json", exclude={"contacts", "tags"})
     customer = Customer(
         id=str(uuid.uuid4()),
@@ -177,7 +177,7 @@ async def update(
     ensure_not_erased(customer)
     if ({"owner", "team"} & data.model_fields_set) and not principal.has_any(*OWNER_SETTERS):
         raise ApiError(403, "forbidden", "owner and team are set by a supervisor, manager or admin (R-08)")
-    now = utcnow()
+    now = clock.now(session)
     requested = data.model_dump(mode="json", exclude_unset=True, exclude={"learned_at"})
     waiting: list[PendingChange] = []
     needs_sent = [f for f in NEEDS_FIELDS if f in requested and requested[f] != getattr(customer, f)]
@@ -228,7 +228,7 @@ async def set_tags(session: AsyncSession, principal: Principal, customer_id: str
         return customer
     customer.tags = new
     customer.version += 1
-    customer.updated_at = utcnow()
+    customer.updated_at = clock.now(session)
     added, removed = [t for t in new if t not in old], [t for t in old if t not in new]
     await emit(session, customer, CustomerTagsChangedV1(customer_id=customer.id, tags=new, added=added, removed=removed))
     audit.record(session, principal, "tags_changed", customer_id=customer.id, added=len(added), removed=len(removed))
@@ -243,7 +243,7 @@ async def set_risk(session: AsyncSession, principal: Principal, customer_id: str
         return customer
     customer.risk_state = risk_state
     customer.version += 1
-    customer.updated_at = utcnow()
+    customer.updated_at = clock.now(session)
     await emit(session, customer, CustomerRiskChangedV1(customer_id=customer.id, risk_state=risk_state, previous=previous, reason=reason))
     audit.record(session, principal, "risk_changed", customer_id=customer.id, fields=["risk_state"])
     return customer

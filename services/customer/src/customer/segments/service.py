@@ -18,7 +18,7 @@ from customer.search.service import get_all
 from customer.segments.models import Segment
 from customer.segments.schemas import SegmentIn
 from servicekit.auth import Principal, Role
-from servicekit.db import utcnow
+from servicekit import clock
 from servicekit.errors import ApiError, not_found
 
 EDITORS = (Role.supervisor, Role.manager, Role.admin)  # besides the segment's author
@@ -32,7 +32,7 @@ def view(segment: Segment) -> dict[str, Any]:
 
 
 async def create(session: AsyncSession, principal: Principal, body: SegmentIn) -> Segment:
-    now = utcnow()
+    now = clock.now(session)
     segment = Segment(
         id=str(uuid.uuid4()), name=body.name, filters=_stored(body.filters), created_by=principal.subject,
         team=principal.team, created_at=now, updated_at=now,
@@ -55,7 +55,7 @@ async def get_list(session: AsyncSession) -> list[Segment]:
 
 async def replace(session: AsyncSession, principal: Principal, segment_id: str, body: SegmentIn) -> Segment:
     segment = await _editable(session, principal, segment_id)
-    segment.name, segment.filters, segment.updated_at = body.name, _stored(body.filters), utcnow()
+    segment.name, segment.filters, segment.updated_at = body.name, _stored(body.filters), clock.now(session)
     audit.record(session, principal, "segment_changed", segment_id=segment.id)
     return segment
 
