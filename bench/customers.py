@@ -8,10 +8,10 @@ One run, in a fresh throwaway database (dropped at the end, also on Ctrl-C or an
   1. applies the customer migrations and loads N customers with COPY (one contact with an encrypted phone and
      its blind index each; Chinese and Latin company names), rebuilds the trigram index, VACUUM ANALYZE;
   2. imports a generated CSV of M new customers (one contact row each) through the real job runner
-     (`customer.jobs.run`: parse, validate with the API's models, chunked bulk writes, outbox events);
+     (`customer.imports.jobs.run`: parse, validate with the API's models, chunked bulk writes, outbox events);
   3. times name searches (`search.get_all` with `q`, partial Chinese and Latin, as an agent of one team, so the
      R-09 visibility filter applies) and exact phone lookups (`search.lookup` after normalising a spaced number);
-  4. times one scheduled tier re-classification pass (`customer.scheduled.reclassify_all`).
+  4. times one scheduled tier re-classification pass (`customer.classification.scheduled.reclassify_all`).
 It prints figures against the aims (import >= 2,000 rows/s, search p95 < 50 ms, lookup p95 < 5 ms) and
 asserts nothing about time. See bench/README.md, section "Customer benchmark".
 """
@@ -86,7 +86,7 @@ async def admin(sql: str) -> None:
 
 
 async def load(dsn: str, n: int, rng: random.Random, chunk: int = 20_000) -> None:
-    from customer.names import search_key
+    from customer.search.rules import search_key
     from servicekit.pii import blind_index, encrypt
 
     now = datetime.now(UTC)
@@ -187,9 +187,13 @@ async def run(args: argparse.Namespace) -> None:
     os.environ["CRM_VAR_DIR"] = tempfile.mkdtemp(prefix="crm-bench-customers-")
     os.environ.setdefault("CRM_LOG_LEVEL", "WARNING")
     import customer
-    from customer import jobs, scheduled, search
-    from customer.models import ImportJob, kit
-    from customer.phones import normalise_phone
+    from customer.classification import scheduled
+    from customer.contacts.rules import normalise_phone
+    from customer.imports import jobs
+    from customer.imports.models import ImportJob
+    from customer.models import kit
+    from customer.search import service as search
+    from customer.search.schemas import CustomerFilters
     from servicekit.auth import Principal, Role
     from servicekit.db import Database
     from servicekit.migrations import upgrade
@@ -217,7 +221,7 @@ async def run(args: argparse.Namespace) -> None:
         db.session_info.update(outbox=Outbox(producer="customer", table=kit.outbox), kit_tables=kit)
         importer = Principal("bench-importer", frozenset({Role.manager}), "team-1")
         data = import_file(args.import_rows, rng, offset=args.customers)
-        job = jobs.new_job(importer, "bench.csv", data, dry_run=False, import_valid_rows=False)
+        job = jobs.new_job(importer, "bench.csv", data, dry_run=False, import_valid_rows=False, created_at=db.clock())
         async with db.session() as session:
             session.add(job)
         log(f"importing {args.import_rows:,} rows ({len(data) / 2**20:.1f} MiB CSV) through the job runner")
@@ -239,7 +243,7 @@ async def run(args: argparse.Namespace) -> None:
         )
 
         agent = Principal("sales7", frozenset({Role.agent}), "team-7")
-        filters = search.CustomerFilters
+        filters = CustomerFilters
         # partial names cut from random loaded customers: brand + kind (华瑞科技), city + brand (北京华瑞),
         # or the first 6-12 characters of a Latin name
         conn = await asyncpg.connect(PG_DSN.format(db=db_name))

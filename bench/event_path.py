@@ -41,9 +41,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts import Envelope
 from contracts.events.customer import CustomerRegisteredV1
-from customer import service as customer_service
 from customer.models import kit as customer_kit
-from customer.schemas import CustomerCreate
+from customer.records import service as customer_service
+from customer.records.schemas import CustomerCreate
 from engagement.models import FollowUp
 from engagement.models import kit as engagement_kit
 from servicekit.auth import Principal, Role, mint_token
@@ -826,7 +826,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--writer",
         choices=("outbox", "service"),
         default="outbox",
-        help="throughput run: outbox rows via record_events, or the whole customer.service.create",
+        help="throughput run: outbox rows via record_events, or the whole customer.records.service.create",
     )
     parser.add_argument("--batch", type=int, default=50, help="customers per bench transaction")
     parser.add_argument("--poll", type=float, default=0.05, help="CRM_OUTBOX_POLL_SECONDS for the throughput run")

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Event
 from contracts.events.customer import ContactPoint as ContactPointEvent
-from contracts.events.customer import CustomerClassifiedV1, CustomerContactsChangedV1, CustomerOwnerAssignedV1
-from customer.models import Customer
+from contracts.events.customer import CustomerContactsChangedV1
+from customer.records.models import Customer
 from servicekit.outbox import record_events
 
 
@@ -15,26 +15,11 @@ async def emit(session: AsyncSession, customer: Customer, *events: Event) -> Non
     await record_events(session, [(event, customer.id, customer.version) for event in events])
 
 
-def classified(customer: Customer, previous: dict[str, str], reason: str) -> CustomerClassifiedV1:
-    return CustomerClassifiedV1(
-        customer_id=customer.id,
-        customer_type=customer.customer_type,
-        stage=customer.stage,
-        tier=customer.tier,
-        service_level=customer.service_level,
-        previous=previous,
-        reason=reason,
-    )
-
-
-def owner_assigned(customer: Customer, previous_owner: str | None, reason: str) -> CustomerOwnerAssignedV1:
-    return CustomerOwnerAssignedV1(
-        customer_id=customer.id, owner=customer.owner, team=customer.team, previous_owner=previous_owner, reason=reason
-    )
-
-
 def contacts_changed(customer: Customer) -> CustomerContactsChangedV1:
-    """The full current contact list (first phone and email of each), for the notifier (R-40)."""
+    """The full current contact list (first phone and email of each), for the notifier (R-40).
+
+    Records, contacts, key information and merging all end with it.
+    """
     return CustomerContactsChangedV1(
         customer_id=customer.id,
         language=customer.language,

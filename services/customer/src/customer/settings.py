@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from customer.classification import DEFAULT_TIER_RULES, check_rule
+from customer.classification.rules import DEFAULT_TIER_RULES, check_rule
 
 
 class CustomerSettings(BaseSettings):

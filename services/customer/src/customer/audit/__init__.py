@@ -1,0 +1,1 @@
+"""The append-only audit trail (R-09) and the auditors' query over it."""

@@ -1,0 +1,1 @@
+"""Consent per contact, channel and purpose (R-42), and the unsubscribe link."""

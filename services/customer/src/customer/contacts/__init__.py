@@ -1,0 +1,1 @@
+"""The people at a customer and their phones and emails (R-01), encrypted at rest (R-09)."""

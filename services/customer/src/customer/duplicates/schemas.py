@@ -1,0 +1,10 @@
+"""Merge request model."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    merged_id: str

@@ -1,0 +1,1 @@
+"""Customer exports as CSV or XLSX."""

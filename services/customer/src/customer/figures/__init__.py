@@ -1,0 +1,1 @@
+"""The trailing figures the tier rules read (R-03): entered by hand or reported by other systems."""

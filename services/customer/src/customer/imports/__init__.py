@@ -1,0 +1,1 @@
+"""Customer imports from CSV or XLSX files, as background jobs."""

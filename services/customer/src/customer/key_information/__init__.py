@@ -1,0 +1,1 @@
+"""Key information (contact position, core needs) waits for a second confirmation (R-05)."""

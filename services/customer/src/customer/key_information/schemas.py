@@ -1,0 +1,13 @@
+"""The decision on a pending key-information change (R-05)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from customer.fields import Strict
+
+
+class Decision(Strict):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None

@@ -1,0 +1,1 @@
+"""Owners and owner rules (R-08)."""

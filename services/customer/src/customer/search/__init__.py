@@ -1,0 +1,1 @@
+"""Finding customers: name search, filters, cursor pages, phone and email lookup."""

@@ -1,0 +1,1 @@
+"""Saved segments: named search filters for campaigns."""
