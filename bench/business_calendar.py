@@ -11,10 +11,10 @@ the complaints service recomputing N open cases (three pauses each) after a cale
 from __future__ import annotations
 
 import argparse
-import warnings
 import random
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from sla_evaluator import CASE_COLUMNS, PG_ADMIN_DSN  # the same bulk load of open cases (bench/ is on sys.path)
 
 from servicekit.calendar.book import CalendarBook
 
@@ -50,10 +51,17 @@ class PeriodWalkCalendar:
     def working_periods(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         cached = self._cache.get(day)
         if cached is None:
-            cached = tuple(
-                (datetime.combine(day, s, self._zone).astimezone(UTC), datetime.combine(day, e, self._zone).astimezone(UTC))
-                for s, e in self.periods
-            ) if self.is_working_day(day) else ()
+            cached = (
+                tuple(
+                    (
+                        datetime.combine(day, s, self._zone).astimezone(UTC),
+                        datetime.combine(day, e, self._zone).astimezone(UTC),
+                    )
+                    for s, e in self.periods
+                )
+                if self.is_working_day(day)
+                else ()
+            )
             self._cache[day] = cached
         return cached
 
@@ -86,10 +94,15 @@ def ns_per_deadline(calendar: object, starts: list[datetime], duration: timedelt
 
 def calendar_figures(rounds: int) -> None:
     rng = random.Random(7)
-    starts = [datetime(2026, 1, 5, tzinfo=SH) + timedelta(minutes=rng.randrange(0, 200 * 24 * 60)) for _ in range(rounds)]
+    starts = [
+        datetime(2026, 1, 5, tzinfo=SH) + timedelta(minutes=rng.randrange(0, 200 * 24 * 60)) for _ in range(rounds)
+    ]
     new, old = CalendarBook().calendar("office"), PeriodWalkCalendar()
-    sizes = {"1 working hour": timedelta(hours=1), "6 working days": 6 * new.working_day_length,
-             "30 working days": 30 * new.working_day_length}
+    sizes = {
+        "1 working hour": timedelta(hours=1),
+        "6 working days": 6 * new.working_day_length,
+        "30 working days": 30 * new.working_day_length,
+    }
     for s in starts[:500]:
         for d in sizes.values():
             assert new.add_working_time(s, d) == old.add_working_time(s, d)  # same results, or the figures are moot
@@ -106,12 +119,20 @@ def calendar_figures(rounds: int) -> None:
 
 # -- recompute after a calendar change ------------------------------------------------------------------------------
 
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-CASE_COLUMNS = ("id", "number", "kind", "channel", "customer_id", "received_at", "content", "severity", "tier",
-                "state", "department", "owner", "team", "version", "created_by")
 CLOCK_COLUMNS = ("case_id", "at", "kind", "target", "severity", "tier")
-TARGET_COLUMNS = ("case_id", "target", "deadline", "state", "met_at", "next_check_at", "kind", "severity", "tier",
-                  "channel", "provisional")
+TARGET_COLUMNS = (
+    "case_id",
+    "target",
+    "deadline",
+    "state",
+    "met_at",
+    "next_check_at",
+    "kind",
+    "severity",
+    "tier",
+    "channel",
+    "provisional",
+)
 
 
 def case_rows(count: int) -> tuple[list, list, list]:
@@ -123,10 +144,30 @@ def case_rows(count: int) -> tuple[list, list, list]:
     for i in range(count):
         cid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         received = start + timedelta(minutes=rng.randrange(0, 17 * 24 * 60))
-        cases.append((cid, f"TS{i:010d}", "complaint", "email", f"customer-{i % 20_000}", received, "bench", "normal",
-                      "mid", "investigating", "customer_service", f"agent{i % 200}", "team-1", 1, "bench"))
+        cases.append(
+            (
+                cid,
+                f"TS{i:010d}",
+                "complaint",
+                "email",
+                f"customer-{i % 20_000}",
+                received,
+                "bench",
+                "normal",
+                "mid",
+                "investigating",
+                "customer_service",
+                f"agent{i % 200}",
+                "team-1",
+                1,
+                "bench",
+            )
+        )
         acknowledged = received + timedelta(minutes=30)
-        clocks += [(cid, received, "received", None, "normal", "mid"), (cid, acknowledged, "met", "first_response", None, None)]
+        clocks += [
+            (cid, received, "received", None, "normal", "mid"),
+            (cid, acknowledged, "met", "first_response", None, None),
+        ]
         at = acknowledged
         for _ in range(3):
             at += timedelta(hours=rng.randrange(1, 30))
@@ -135,9 +176,11 @@ def case_rows(count: int) -> tuple[list, list, list]:
             clocks.append((cid, at, "resumed", None, None, None))
         deadline = received + timedelta(days=9)  # roughly; the recompute sets every deadline from the history
         row = ("complaint", "normal", "mid", "email")
-        targets += [(cid, "first_response", received + timedelta(hours=1), "met", acknowledged, None, *row, False),
-                    (cid, "investigation_report", deadline, "on_track", None, deadline, *row, True),
-                    (cid, "resolution", deadline + timedelta(days=4), "on_track", None, deadline, *row, True)]
+        targets += [
+            (cid, "first_response", received + timedelta(hours=1), "met", acknowledged, None, *row, False),
+            (cid, "investigation_report", deadline, "on_track", None, deadline, *row, True),
+            (cid, "resolution", deadline + timedelta(days=4), "on_track", None, deadline, *row, True),
+        ]
     return cases, clocks, targets
 
 
@@ -194,18 +237,27 @@ async def _recompute(url: str, dsn: str, count: int, batch_size: int | None) -> 
 
     db = Database(url, service="complaints")
     db.session_info.update(outbox=Outbox("complaints", kit.outbox), kit_tables=kit)
-    text = open(Path(__file__).parents[1] / "docs" / "examples" / "calendar-2027.example.yaml", encoding="utf-8").read()
+    text = (Path(__file__).parents[1] / "docs" / "examples" / "calendar-2027.example.yaml").read_text(encoding="utf-8")
     schedule = parse_schedule(text)
     now = datetime(2026, 12, 31, 18, tzinfo=SH)
     db.clock.set(now)
-    holder = calendar_service.install(db)  # as the service does at start
+    calendar_service.install(db)  # as the service does at start: recompute_due reloads it
 
     async def start_recompute(version: int, book: CalendarBook | None = None) -> None:
         async with db.session() as session:
             if book is not None:
                 await save_book(session, calendar_book, book, now)
-            session.add(CalendarRecompute(id=str(uuid.uuid4()), version=version, reason="bench", requested_by="bench",
-                                          requested_at=now, state="pending", next_run_at=now))
+            session.add(
+                CalendarRecompute(
+                    id=str(uuid.uuid4()),
+                    version=version,
+                    reason="bench",
+                    requested_by="bench",
+                    requested_at=now,
+                    state="pending",
+                    next_run_at=now,
+                )
+            )
 
     await start_recompute(0)  # settle the loaded (approximate) deadlines on today's calendar, untimed
     settled = await scheduled.recompute_due(db, batch_size=batch_size)
@@ -219,8 +271,10 @@ async def _recompute(url: str, dsn: str, count: int, batch_size: int | None) -> 
         left = await session.scalar(select(func.count()).where(SlaTargetRow.provisional.is_(True)))
     await db.dispose()
     assert job is not None and job.state == "done" and done == count
-    print(f"recompute after entering 2027: {count:,} open cases in {seconds:.1f} s ({count / seconds:,.0f} cases/s, "
-          f"CPU {cpu:.1f} s in this process), {job.moved:,} moved, {left} still provisional  (aim < 60 s)")
+    print(
+        f"recompute after entering 2027: {count:,} open cases in {seconds:.1f} s ({count / seconds:,.0f} cases/s, "
+        f"CPU {cpu:.1f} s in this process), {job.moved:,} moved, {left} still provisional  (aim < 60 s)"
+    )
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Customer service benchmark (issue 3): import rate, name search, phone lookup, tier re-classification.
+"""Customer service benchmark: import rate, name search, phone lookup, tier re-classification.
 
 Run from the workspace root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
 

@@ -1,4 +1,4 @@
-"""Notifier campaign benchmark (issue 5): a holiday greeting to N customers through the whole path.
+"""Notifier campaign benchmark: a holiday greeting to N customers through the whole path.
 
 Run from the workspace root (small first):
 
@@ -223,8 +223,14 @@ def recipient_events(people: list[Customer]) -> list[tuple[Event, str, int]]:
     contacts: list[tuple[Event, str, int]] = [
         (
             CustomerContactsChangedV1(
-                customer_id=p.customer_id, language=p.language, time_zone="Asia/Shanghai",
-                contacts=[ContactPoint(contact_id=p.contact_id, name=f"Contact {i}", email=f"c{i}@bench.example", primary=True)],
+                customer_id=p.customer_id,
+                language=p.language,
+                time_zone="Asia/Shanghai",
+                contacts=[
+                    ContactPoint(
+                        contact_id=p.contact_id, name=f"Contact {i}", email=f"c{i}@bench.example", primary=True
+                    )
+                ],
             ),
             p.customer_id,
             1,
@@ -234,8 +240,13 @@ def recipient_events(people: list[Customer]) -> list[tuple[Event, str, int]]:
     consents: list[tuple[Event, str, int]] = [
         (
             CustomerConsentChangedV1(
-                customer_id=p.customer_id, contact_id=p.contact_id, channel="email", purpose="care", granted=True,
-                source="bench", recorded_at=now,
+                customer_id=p.customer_id,
+                contact_id=p.contact_id,
+                channel="email",
+                purpose="care",
+                granted=True,
+                source="bench",
+                recorded_at=now,
             ),
             p.customer_id,
             2,
@@ -280,8 +291,13 @@ async def load_direct(db_url: str, events: list[tuple[Event, str, int]]) -> None
                         await recipients.apply_contacts(session, version, event)
                     elif isinstance(event, CustomerConsentChangedV1):
                         await consent.record(
-                            session, customer_id=event.customer_id, contact_id=event.contact_id, channel=event.channel,
-                            purpose=event.purpose, granted=event.granted, source=event.source,
+                            session,
+                            customer_id=event.customer_id,
+                            contact_id=event.contact_id,
+                            channel=event.channel,
+                            purpose=event.purpose,
+                            granted=event.granted,
+                            source=event.source,
                             recorded_at=event.recorded_at,
                         )
     finally:
@@ -322,7 +338,11 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     )
     notifier = ServiceProcess("notifier", notifier_env(db_url, port, smtp_port, workdir, args.log_level), port, workdir)
     try:
-        await run(sys.executable, "-c", f"import notifier; from servicekit.migrations import upgrade; upgrade(notifier.MIGRATIONS, {db_url!r})")
+        await run(
+            sys.executable,
+            "-c",
+            f"import notifier; from servicekit.migrations import upgrade; upgrade(notifier.MIGRATIONS, {db_url!r})",
+        )
         await notifier.start()
         await notifier.wait_ready()
         assert notifier.proc is not None
@@ -336,7 +356,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             log(f"recipients: writing {n} through the notifier's own read-model functions, 1000 events per transaction")
             await load_direct(db_url, recipient_events(people))
         await wait_for(
-            lambda: scalar(dsn, "SELECT count(*) FROM consents WHERE granted"), n, what="consents in the read model",
+            lambda: scalar(dsn, "SELECT count(*) FROM consents WHERE granted"),
+            n,
+            what="consents in the read model",
             interval=0.5,
         )
         log("recipients: all in the notifier's read model")
@@ -353,7 +375,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         rows_written_at = await scalar_float(dsn, "SELECT extract(epoch FROM max(due_at)) FROM messages")
         peak = await rss.stop()
         statuses = dict(
-            (await (conn := await asyncpg.connect(dsn)).fetch("SELECT status, count(*) FROM messages GROUP BY status"))
+            await (conn := await asyncpg.connect(dsn)).fetch("SELECT status, count(*) FROM messages GROUP BY status")
         )
         await conn.close()
     finally:
@@ -365,7 +387,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         await run("rabbitmqctl", "delete_vhost", VHOST, check=False)
 
     by_message_id = {message_id_for(key): at for key, at in published.items()}
-    latencies = [(sink_reader.accepted[mid] - at) * 1000 for mid, at in by_message_id.items() if mid in sink_reader.accepted]
+    latencies = [
+        (sink_reader.accepted[mid] - at) * 1000 for mid, at in by_message_id.items() if mid in sink_reader.accepted
+    ]
     first_publish, last_accept = min(published.values()), max(sink_reader.accepted.values())
     return {
         "recipients": n,
@@ -385,13 +409,23 @@ def report(figures: dict[str, object]) -> None:
     latency = figures["latency_ms"]
     assert isinstance(latency, dict)
     print()
-    print(f"campaign of {figures['recipients']:,} care_holiday_greeting emails through the notifier to a local SMTP sink")
-    print(f"  SMTP accepted       {figures['accepted']:,} (matched to requests: {figures['matched']:,}); "
-          f"message rows by status {figures['statuses']}")
-    print(f"  throughput          {figures['rate']:.0f} messages/s  ({figures['elapsed_s']:.1f} s first request -> last acceptance)")
+    print(
+        f"campaign of {figures['recipients']:,} care_holiday_greeting emails through the notifier to a local SMTP sink"
+    )
+    print(
+        f"  SMTP accepted       {figures['accepted']:,} (matched to requests: {figures['matched']:,}); "
+        f"message rows by status {figures['statuses']}"
+    )
+    print(
+        f"  throughput          {figures['rate']:.0f} messages/s"
+        f"  ({figures['elapsed_s']:.1f} s first request -> last acceptance)"
+    )
     print(f"  requests accepted   {figures['accept_rate']:.0f}/s into message rows (the requests consumer alone)")
     print("  latency request->SMTP accepted  " + "  ".join(f"{k} {v:.0f} ms" for k, v in latency.items()))
-    print(f"  notifier RSS        {figures['rss_before_mb']:.0f} MB before the campaign, peak {figures['rss_peak_mb']:.0f} MB during it")
+    print(
+        f"  notifier RSS        {figures['rss_before_mb']:.0f} MB before the campaign,"
+        f" peak {figures['rss_peak_mb']:.0f} MB during it"
+    )
 
 
 def main() -> None:
@@ -401,7 +435,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=100_000, help="campaign size (default 100,000)")
     parser.add_argument(
-        "--load", choices=("events", "direct"), default="events",
+        "--load",
+        choices=("events", "direct"),
+        default="events",
         help="how recipients get into the notifier's read model: published customer events (default), or written "
         "directly with the notifier's own read-model functions (for 100,000: the events take about an hour here)",
     )

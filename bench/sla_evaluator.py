@@ -49,13 +49,14 @@ from pathlib import Path
 from typing import Any, Self
 
 import asyncpg
-import complaints
 import httpx
 import prometheus_client
-from complaints.sla import metrics as sla_metrics  # importing registers the crm_sla_* metrics
+
+import complaints
 from complaints.models import kit
-from complaints.sla.scheduled import evaluate_due, refresh_gauges
 from complaints.settings import complaints_settings
+from complaints.sla import metrics as sla_metrics  # importing registers the crm_sla_* metrics
+from complaints.sla.scheduled import evaluate_due, refresh_gauges
 from servicekit.db import Database, utcnow
 from servicekit.migrations import upgrade
 from servicekit.outbox import Outbox
@@ -73,8 +74,23 @@ ESCALATED = "case.escalated.v1"
 
 CHANNELS = ("hotline", "online_chat", "email", "web_form", "in_person")
 TIERS = ("high", "mid", "low", "unknown")
-CASE_COLUMNS = ("id", "number", "kind", "channel", "customer_id", "received_at", "content", "severity", "tier",
-                "state", "department", "owner", "team", "version", "created_by")
+CASE_COLUMNS = (
+    "id",
+    "number",
+    "kind",
+    "channel",
+    "customer_id",
+    "received_at",
+    "content",
+    "severity",
+    "tier",
+    "state",
+    "department",
+    "owner",
+    "team",
+    "version",
+    "created_by",
+)
 CLOCK_COLUMNS = ("case_id", "at", "kind", "severity", "tier")
 TARGET_COLUMNS = ("case_id", "target", "deadline", "state", "next_check_at", "kind", "severity", "tier", "channel")
 
@@ -104,6 +120,7 @@ def cpu_counters() -> list[int] | None:
 
 def cpu_busy(seconds: float = 2.0) -> float | None:
     """How busy the machine's CPUs were over `seconds` (0..1), from /proc/stat; None where there is none."""
+
     def sample() -> tuple[int, int]:
         fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         return sum(fields), fields[3] + fields[4]  # total, idle + iowait
@@ -171,15 +188,53 @@ def case_chunks(ids: list[str], now: datetime, chunk: int, seed: int) -> Iterato
             first = received + (5 * minute if channel == "online_chat" else hour)
             report, resolution = (1, 3) if severity == "serious" else (3, 6)
             check = now + timedelta(days=30 + rng.random() * 30)
-            cases.append((cid, f"TS{i:010d}", "complaint", channel, customers[i % len(customers)], received,
-                          "bench case", severity, tier, "received", "customer_service", f"agent{i % 200}",
-                          "team-1", 1, "bench"))
+            cases.append(
+                (
+                    cid,
+                    f"TS{i:010d}",
+                    "complaint",
+                    channel,
+                    customers[i % len(customers)],
+                    received,
+                    "bench case",
+                    severity,
+                    tier,
+                    "received",
+                    "customer_service",
+                    f"agent{i % 200}",
+                    "team-1",
+                    1,
+                    "bench",
+                )
+            )
             clocks.append((cid, received, "received", severity, tier))
             targets.append((cid, "first_response", first, "on_track", check, "complaint", severity, tier, channel))
-            targets.append((cid, "investigation_report", received + (report + 2) * day, "on_track", check,
-                            "complaint", severity, tier, channel))
-            targets.append((cid, "resolution", received + (resolution + 2) * day, "on_track", check,
-                            "complaint", severity, tier, channel))
+            targets.append(
+                (
+                    cid,
+                    "investigation_report",
+                    received + (report + 2) * day,
+                    "on_track",
+                    check,
+                    "complaint",
+                    severity,
+                    tier,
+                    channel,
+                )
+            )
+            targets.append(
+                (
+                    cid,
+                    "resolution",
+                    received + (resolution + 2) * day,
+                    "on_track",
+                    check,
+                    "complaint",
+                    severity,
+                    tier,
+                    channel,
+                )
+            )
         yield cases, clocks, targets
 
 
@@ -212,8 +267,12 @@ async def load(dsn: str, ids: list[str], results: Results, chunk: int = 50_000) 
     # first timed scan, and keeps insert-triggered autovacuum from running during the timings
     vacuumers = [await asyncpg.connect(dsn) for _ in range(3)]
     try:
-        await asyncio.gather(*(conn.execute(f"VACUUM (ANALYZE) {table}") for conn, table in
-                               zip(vacuumers, ("cases", "case_clock_events", "sla_targets"), strict=True)))
+        await asyncio.gather(
+            *(
+                conn.execute(f"VACUUM (ANALYZE) {table}")
+                for conn, table in zip(vacuumers, ("cases", "case_clock_events", "sla_targets"), strict=True)
+            )
+        )
         # and flush the load's dirty pages now, not in a checkpoint that overlaps the timed passes
         await vacuumers[0].execute("CHECKPOINT")
     finally:
@@ -236,7 +295,7 @@ class DuePool:
     def take(self, k: int) -> list[str]:
         if self.used + k > len(self.ids):
             raise RuntimeError(f"not enough open cases to make {k} more due; use a larger --open")
-        taken = self.ids[self.used:self.used + k]
+        taken = self.ids[self.used : self.used + k]
         self.used += k
         return taken
 
@@ -249,18 +308,24 @@ async def make_due(conn: asyncpg.Connection, case_ids: list[str], now: datetime)
             await conn.execute("UPDATE cases SET received_at = $2 WHERE id = ANY($1::text[])", case_ids, received),
             await conn.execute(
                 "UPDATE case_clock_events SET at = $2 WHERE case_id = ANY($1::text[]) AND kind = 'received'",
-                case_ids, received),
+                case_ids,
+                received,
+            ),
             await conn.execute(
                 "UPDATE sla_targets SET deadline = $2, next_check_at = $3"
                 " WHERE case_id = ANY($1::text[]) AND target = 'first_response' AND state = 'on_track'",
-                case_ids, received + timedelta(hours=1), received + timedelta(minutes=45)),
+                case_ids,
+                received + timedelta(hours=1),
+                received + timedelta(minutes=45),
+            ),
         ]
     if any(int(c.split()[-1]) != len(case_ids) for c in counts):
         raise RuntimeError(f"make_due touched {counts}, expected {len(case_ids)} rows each")
 
 
-async def timed_pass(db: Database, conn: asyncpg.Connection, pool: DuePool, k: int, batch: int,
-                     profiler: cProfile.Profile | None = None) -> float:
+async def timed_pass(
+    db: Database, conn: asyncpg.Connection, pool: DuePool, k: int, batch: int, profiler: cProfile.Profile | None = None
+) -> float:
     now = utcnow()
     await make_due(conn, pool.take(k), now)
     if profiler:
@@ -275,8 +340,7 @@ async def timed_pass(db: Database, conn: asyncpg.Connection, pool: DuePool, k: i
     return elapsed
 
 
-CLAIM_SQL = ("SELECT * FROM sla_targets WHERE next_check_at <= $1 ORDER BY next_check_at"
-             " LIMIT $2 FOR UPDATE SKIP LOCKED")
+CLAIM_SQL = "SELECT * FROM sla_targets WHERE next_check_at <= $1 ORDER BY next_check_at LIMIT $2 FOR UPDATE SKIP LOCKED"
 
 
 async def explain_claim(conn: asyncpg.Connection, now: datetime, batch: int) -> None:
@@ -300,16 +364,23 @@ async def check_outbox(conn: asyncpg.Connection, results: Results, when: str) ->
     events = await count_events(conn)
     breached_rows = await conn.fetchval("SELECT count(*) FROM sla_targets WHERE state = 'breached'")
     due_left = await conn.fetchval("SELECT count(*) FROM sla_targets WHERE next_check_at <= now()")
-    ok = (events.get(BREACHED, 0) == results.due_total and events.get(ESCALATED, 0) == results.due_total
-          and breached_rows == results.due_total and due_left == 0)
-    log(f"  check ({when}): due made {results.due_total}, outbox {BREACHED} {events.get(BREACHED, 0)}, "
+    ok = (
+        events.get(BREACHED, 0) == results.due_total
+        and events.get(ESCALATED, 0) == results.due_total
+        and breached_rows == results.due_total
+        and due_left == 0
+    )
+    log(
+        f"  check ({when}): due made {results.due_total}, outbox {BREACHED} {events.get(BREACHED, 0)}, "
         f"{ESCALATED} {events.get(ESCALATED, 0)}, breached target rows {breached_rows}, still due {due_left}"
-        f" -> {'OK' if ok else 'MISMATCH'}")
+        f" -> {'OK' if ok else 'MISMATCH'}"
+    )
     results.checks.append((f"breached events == due rows ({when})", ok))
 
 
-async def evaluator_passes(args: argparse.Namespace, db: Database, conn: asyncpg.Connection, pool: DuePool,
-                           results: Results) -> None:
+async def evaluator_passes(
+    args: argparse.Namespace, db: Database, conn: asyncpg.Connection, pool: DuePool, results: Results
+) -> None:
     batch = results.batch_size
     # warm-up (untimed for the table): first statement compiles, prepared statements, policy cache
     now = utcnow()
@@ -327,8 +398,10 @@ async def evaluator_passes(args: argparse.Namespace, db: Database, conn: asyncpg
             times.append(await timed_pass(db, conn, pool, k, batch))
             results.due_total += k
         results.passes[k] = times
-        log(f"  {k:>4} due: " + ", ".join(f"{t:.1f}" for t in times) + f" ms  (median {statistics.median(times):.1f}, "
-            f"max {max(times):.1f}, {statistics.median(times) / k:.3f} ms per due row)")
+        log(
+            f"  {k:>4} due: " + ", ".join(f"{t:.1f}" for t in times) + f" ms  (median {statistics.median(times):.1f}, "
+            f"max {max(times):.1f}, {statistics.median(times) / k:.3f} ms per due row)"
+        )
     await check_outbox(conn, results, "in-process passes")
     if args.breakdown:
         await breakdown(db, conn, pool, results)
@@ -349,11 +422,13 @@ class Probes:
 
     Patches module attributes in this process only, and restores them afterwards."""
 
-    SQL_KINDS = (("SELECT", "sla_targets", "SQL claim: SELECT sla_targets ... FOR UPDATE SKIP LOCKED"),
-                 ("SELECT", "cases", "SQL SELECT cases"),
-                 ("SELECT", "case_clock_events", "SQL SELECT case_clock_events"),
-                 ("UPDATE", "sla_targets", "SQL UPDATE sla_targets (executemany)"),
-                 ("INSERT", "outbox", "SQL INSERT INTO outbox (executemany)"))
+    SQL_KINDS = (
+        ("SELECT", "sla_targets", "SQL claim: SELECT sla_targets ... FOR UPDATE SKIP LOCKED"),
+        ("SELECT", "cases", "SQL SELECT cases"),
+        ("SELECT", "case_clock_events", "SQL SELECT case_clock_events"),
+        ("UPDATE", "sla_targets", "SQL UPDATE sla_targets (executemany)"),
+        ("INSERT", "outbox", "SQL INSERT INTO outbox (executemany)"),
+    )
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -385,6 +460,7 @@ class Probes:
         original = getattr(owner, name)
         spent = self.spent
         if asyncio.iscoroutinefunction(original):
+
             async def wrapper(*a: Any, **k: Any) -> Any:
                 started = time.perf_counter()
                 try:
@@ -392,19 +468,21 @@ class Probes:
                 finally:
                     spent[key] += time.perf_counter() - started
         else:
+
             def wrapper(*a: Any, **k: Any) -> Any:  # type: ignore[misc]
                 started = time.perf_counter()
                 try:
                     return original(*a, **k)
                 finally:
                     spent[key] += time.perf_counter() - started
+
         setattr(owner, name, wrapper)
         self._patches.append((owner, name, raw))
 
     def __enter__(self) -> Self:
-        from complaints.sla import service as tracking
         from sqlalchemy import event
 
+        from complaints.sla import service as tracking
         from contracts import Envelope
 
         event.listen(self.db.engine.sync_engine, "before_cursor_execute", self._before)
@@ -439,8 +517,10 @@ async def breakdown(db: Database, conn: asyncpg.Connection, pool: DuePool, resul
     total /= passes
     cpu = cpu / passes * 1000
     ms = defaultdict(float, {key: value / passes * 1000 for key, value in probes.spent.items()})
-    log(f"  where a 1000-due pass goes (mean of {passes} probed passes, {total:.0f} ms each, batch_size "
-        f"{results.batch_size}; this process was on CPU for {cpu:.0f} ms of it, the rest is waiting on PostgreSQL):")
+    log(
+        f"  where a 1000-due pass goes (mean of {passes} probed passes, {total:.0f} ms each, batch_size "
+        f"{results.batch_size}; this process was on CPU for {cpu:.0f} ms of it, the rest is waiting on PostgreSQL):"
+    )
 
     def line(label: str, value: float, indent: int = 0) -> None:
         print(f"    {'  ' * indent}{label:<{64 - 2 * indent}} {value:7.1f} ms {value / total * 100:5.1f}%")
@@ -457,10 +537,15 @@ async def breakdown(db: Database, conn: asyncpg.Connection, pool: DuePool, resul
     line("Envelope.wrap (pydantic, 2 events per breach)", ms["wrap"], 2)
     line(in_refresh[1], ms[in_refresh[1]], 2)
     line("rest (model_dump_json, SQLAlchemy insert overhead)", ms["record_events"] - ms["wrap"] - ms[in_refresh[1]], 2)
-    line("rest (compare loop, event models, after_commit)",
-         ms["refresh"] - ms["evaluate"] - ms[in_refresh[0]] - ms["record_events"], 1)
-    line("rest of the pass (ORM hydration, sessions, COMMIT)",
-         total - ms["refresh"] - ms["history_of"] - sum(ms[k] for k in outside))
+    line(
+        "rest (compare loop, event models, after_commit)",
+        ms["refresh"] - ms["evaluate"] - ms[in_refresh[0]] - ms["record_events"],
+        1,
+    )
+    line(
+        "rest of the pass (ORM hydration, sessions, COMMIT)",
+        total - ms["refresh"] - ms["history_of"] - sum(ms[k] for k in outside),
+    )
     runs = ", ".join(f"{probes.spent[f'gc gen{g} runs'] / passes:.0f} gen{g}" for g in range(3))
     line(f"of all the above: cyclic GC pauses ({runs} per pass)", ms["gc"])
     log(f"  (this process holds {len(gc.get_objects()):,} GC-tracked objects; the pass allocates the rest)")
@@ -490,8 +575,10 @@ async def gauges_and_inproc_scrape(args: argparse.Namespace, db: Database, resul
         body = prometheus_client.generate_latest()
         results.scrape_inproc_ms.append((time.perf_counter() - started) * 1000)
     samples = sum(1 for line in body.decode().splitlines() if line and not line.startswith("#"))
-    log(f"  generate_latest() in this process: median {statistics.median(results.scrape_inproc_ms):.2f} ms "
-        f"over {args.scrapes} calls ({len(body):,} bytes, {samples} samples)")
+    log(
+        f"  generate_latest() in this process: median {statistics.median(results.scrape_inproc_ms):.2f} ms "
+        f"over {args.scrapes} calls ({len(body):,} bytes, {samples} samples)"
+    )
 
 
 GAUGE_SQL = (  # the two queries of refresh_gauges, as SQLAlchemy renders them
@@ -507,8 +594,15 @@ def metric_value(body: str, name: str) -> float | None:
     return None
 
 
-async def service_scrape(args: argparse.Namespace, url: str, conn: asyncpg.Connection, pool: DuePool,
-                         results: Results, box: dict[str, Any], broker_url: str) -> None:
+async def service_scrape(
+    args: argparse.Namespace,
+    url: str,
+    conn: asyncpg.Connection,
+    pool: DuePool,
+    results: Results,
+    box: dict[str, Any],
+    broker_url: str,
+) -> None:
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="crm-bench-sla-"))
     box["workdir"] = workdir
@@ -530,8 +624,14 @@ async def service_scrape(args: argparse.Namespace, url: str, conn: asyncpg.Conne
         # a plain Popen (in a thread, not to block the loop), so the synchronous clean-up can stop it too;
         # its own session: a Ctrl-C in the terminal reaches only the bench, which stops it with SIGTERM
         box["proc"] = proc = await asyncio.to_thread(
-            subprocess.Popen, [python, "-m", "crm_cli.main", "serve", "complaints"], env=env, cwd=ROOT,
-            stdout=log_file, stderr=log_file, start_new_session=True)
+            subprocess.Popen,
+            [python, "-m", "crm_cli.main", "serve", "complaints"],
+            env=env,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=log_file,
+            start_new_session=True,
+        )
     log(f"  started `crm serve complaints` (pid {proc.pid}, port {port}, broker {broker_url})")
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
@@ -541,8 +641,9 @@ async def service_scrape(args: argparse.Namespace, url: str, conn: asyncpg.Conne
             if proc.poll() is not None:
                 raise RuntimeError(f"the service exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
             if time.monotonic() > deadline:
-                raise RuntimeError("the service did not evaluate and refresh gauges in 120 s:\n"
-                                   + log_path.read_text()[-3000:])
+                raise RuntimeError(
+                    "the service did not evaluate and refresh gauges in 120 s:\n" + log_path.read_text()[-3000:]
+                )
             with contextlib.suppress(httpx.HTTPError):
                 response = await client.get("/metrics")
                 if response.status_code == 200:
@@ -555,8 +656,10 @@ async def service_scrape(args: argparse.Namespace, url: str, conn: asyncpg.Conne
             await asyncio.sleep(0.2)
         passes = metric_value(body, "crm_sla_evaluator_pass_seconds_count") or 0
         pass_sum = metric_value(body, "crm_sla_evaluator_pass_seconds_sum") or 0
-        log(f"  the service's evaluator breached 1000 due rows; its own passes so far: {passes:.0f}, "
-            f"{pass_sum * 1000:.0f} ms in total")
+        log(
+            f"  the service's evaluator breached 1000 due rows; its own passes so far: {passes:.0f}, "
+            f"{pass_sum * 1000:.0f} ms in total"
+        )
         await check_outbox(conn, results, "real service")
         for _ in range(args.scrapes):
             started = time.perf_counter()
@@ -570,9 +673,11 @@ async def service_scrape(args: argparse.Namespace, url: str, conn: asyncpg.Conne
             started = time.perf_counter()
             (await client.get("/healthz")).raise_for_status()
             results.healthz_http_ms.append((time.perf_counter() - started) * 1000)
-    log(f"  GET /metrics x{args.scrapes}: p50 {percentile(results.scrape_http_ms, 50):.2f} ms, "
+    log(
+        f"  GET /metrics x{args.scrapes}: p50 {percentile(results.scrape_http_ms, 50):.2f} ms, "
         f"p95 {percentile(results.scrape_http_ms, 95):.2f} ms, max {max(results.scrape_http_ms):.2f} ms "
-        f"({results.scrape_bytes:,} bytes); GET /healthz p50 {percentile(results.healthz_http_ms, 50):.2f} ms")
+        f"({results.scrape_bytes:,} bytes); GET /healthz p50 {percentile(results.healthz_http_ms, 50):.2f} ms"
+    )
     stop_service(box)
 
 
@@ -642,33 +747,51 @@ def summary(results: Results) -> None:
         ratio = statistics.median(results.passes[1000]) / statistics.median(results.passes[10])
         row("  1000-due / 10-due pass (median)", f"x{ratio:.1f}", "cost follows due rows, not open rows")
     if results.gauges_ms:
-        row("refresh_gauges (timer job; first / median)",
-            f"{results.gauges_ms[0]:.0f} / {statistics.median(results.gauges_ms):.0f} ms")
+        row(
+            "refresh_gauges (timer job; first / median)",
+            f"{results.gauges_ms[0]:.0f} / {statistics.median(results.gauges_ms):.0f} ms",
+        )
     if results.scrape_inproc_ms:
         median = statistics.median(results.scrape_inproc_ms)
-        row("generate_latest() in process (median)", f"{median:.2f} ms",
-            f"aim < {SCRAPE_AIM_MS:.0f} ms: {'met' if median < SCRAPE_AIM_MS else 'MISSED'}")
+        row(
+            "generate_latest() in process (median)",
+            f"{median:.2f} ms",
+            f"aim < {SCRAPE_AIM_MS:.0f} ms: {'met' if median < SCRAPE_AIM_MS else 'MISSED'}",
+        )
     if results.scrape_http_ms:
         p50, p95 = percentile(results.scrape_http_ms, 50), percentile(results.scrape_http_ms, 95)
-        row("GET /metrics of `crm serve complaints` p50/p95", f"{p50:.2f} / {p95:.2f} ms",
-            f"aim < {SCRAPE_AIM_MS:.0f} ms: {'met' if p95 < SCRAPE_AIM_MS else 'MISSED'}")
-        row("  GET /healthz of the same process p50", f"{percentile(results.healthz_http_ms, 50):.2f} ms",
-            "HTTP floor, for comparison")
+        row(
+            "GET /metrics of `crm serve complaints` p50/p95",
+            f"{p50:.2f} / {p95:.2f} ms",
+            f"aim < {SCRAPE_AIM_MS:.0f} ms: {'met' if p95 < SCRAPE_AIM_MS else 'MISSED'}",
+        )
+        row(
+            "  GET /healthz of the same process p50",
+            f"{percentile(results.healthz_http_ms, 50):.2f} ms",
+            "HTTP floor, for comparison",
+        )
     if results.cpu_start and results.cpu_end:
         delta = [b - a for a, b in zip(results.cpu_start, results.cpu_end, strict=True)]
         row("CPU steal during the run (hypervisor)", f"{delta[7] / max(1, sum(delta)) * 100:.1f}%")
     if results.idle_busy is not None:
-        row("CPU busy before the run (others' load)", f"{results.idle_busy * 100:.0f}%",
-            f"{os.cpu_count()} CPUs" + ("; figures are noisy" if results.idle_busy > 0.15 else ""))
+        row(
+            "CPU busy before the run (others' load)",
+            f"{results.idle_busy * 100:.0f}%",
+            f"{os.cpu_count()} CPUs" + ("; figures are noisy" if results.idle_busy > 0.15 else ""),
+        )
     row("load average: start / passes / after", " / ".join(f"{v:.2f}" for _, v in results.load_avg))
     for label, ok in results.checks:
         row(label, "OK" if ok else "MISMATCH")
 
 
 def vhost(action: str) -> bool:
-    argv = {"add": [["rabbitmqctl", "-q", "add_vhost", VHOST],
-                    ["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"]],
-            "delete": [["rabbitmqctl", "-q", "delete_vhost", VHOST]]}[action]
+    argv = {
+        "add": [
+            ["rabbitmqctl", "-q", "add_vhost", VHOST],
+            ["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"],
+        ],
+        "delete": [["rabbitmqctl", "-q", "delete_vhost", VHOST]],
+    }[action]
     try:
         for cmd in argv:
             subprocess.run(cmd, check=action == "add", capture_output=True, timeout=60)
@@ -681,16 +804,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--open", type=int, default=1_000_000, help="open cases to load (default 1,000,000)")
     parser.add_argument("--reps", type=int, default=5, help="timed passes per due count (default 5)")
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="evaluator batch size (default: the service's CRM_COMPLAINTS_EVALUATOR_BATCH_SIZE, 500)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="evaluator batch size (default: the service's CRM_COMPLAINTS_EVALUATOR_BATCH_SIZE, 500)",
+    )
     parser.add_argument("--scrapes", type=int, default=50, help="/metrics scrapes to time (default 50)")
-    parser.add_argument("--breakdown", action="store_true",
-                        help="time the parts of three extra 1000-due passes (SQL, sla.evaluate, outbox)")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="time the parts of three extra 1000-due passes (SQL, sla.evaluate, outbox)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile one extra 1000-due pass and print it")
     parser.add_argument("--save-metrics", metavar="FILE", help="write the service's last /metrics body to FILE")
     parser.add_argument("--no-service", action="store_true", help="skip starting `crm serve complaints`")
-    parser.add_argument("--broker-url", default=None,
-                        help=f"broker for the service (default: a throwaway vhost {VHOST} on 127.0.0.1:5672)")
+    parser.add_argument(
+        "--broker-url",
+        default=None,
+        help=f"broker for the service (default: a throwaway vhost {VHOST} on 127.0.0.1:5672)",
+    )
     args = parser.parse_args()
     needed = 1000 * (2 + args.reps + args.profile + 3 * args.breakdown) + 10 * args.reps
     if args.open * 4 // 5 < needed:
@@ -707,8 +840,10 @@ def main() -> int:
     try:
         results.idle_busy = cpu_busy()
         if results.idle_busy is not None:
-            log(f"CPU busy in the 2 s before the run: {results.idle_busy * 100:.0f}% of {os.cpu_count()} CPUs"
-                + (" -- something else is running; the figures will be noisy" if results.idle_busy > 0.15 else ""))
+            log(
+                f"CPU busy in the 2 s before the run: {results.idle_busy * 100:.0f}% of {os.cpu_count()} CPUs"
+                + (" -- something else is running; the figures will be noisy" if results.idle_busy > 0.15 else "")
+            )
         asyncio.run(admin(f'CREATE DATABASE "{name}"'))
         created = True
         log(f"database {name}: applying the complaints migrations")
@@ -717,7 +852,9 @@ def main() -> int:
         if broker_url is None and not args.no_service:
             made_vhost = vhost("add")
             # no rabbitmqctl: run the service without a broker rather than share the default vhost's queues
-            broker_url = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}" if made_vhost else "amqp://guest:guest@127.0.0.1:1/"
+            broker_url = (
+                f"amqp://guest:guest@127.0.0.1:5672/{VHOST}" if made_vhost else "amqp://guest:guest@127.0.0.1:1/"
+            )
         results.cpu_start = cpu_counters()
         asyncio.run(bench(args, name, results, box, broker_url or ""))
         results.cpu_end = cpu_counters()

@@ -15,20 +15,28 @@ pytestmark = pytest.mark.integration
 ADMIN = bearer("ada", "admin")
 AGENT = bearer("alice", "complaint_handler", team="east")
 SH = ZoneInfo("Asia/Shanghai")
-YEAR_2027 = "year: 2027\ndays:\n  - {date: 2027-01-01, kind: holiday, name: 元旦}\n  - {date: 2027-01-04, kind: holiday, name: 元旦}\n"
+NEW_YEAR = "  - {date: 2027-01-01, kind: holiday, name: 元旦}\n  - {date: 2027-01-04, kind: holiday, name: 元旦}\n"
+YEAR_2027 = "year: 2027\ndays:\n" + NEW_YEAR
 
 
 async def test_a_year_entered_once_reaches_every_service_that_computes_working_time():
     complaints_service = app_service("complaints")
-    async with service_client("complaints", broker=True) as complaints, \
-            service_client("engagement", broker=True) as engagement:
+    async with (
+        service_client("complaints", broker=True) as complaints,
+        service_client("engagement", broker=True) as engagement,
+    ):
         copy = (await engagement.get("/calendar", headers=AGENT)).json()
         assert copy["coverage"]["2026"] == "library" and "2027" not in copy["coverage"]
 
         complaints_service.clock.set(datetime(2026, 12, 31, 17, 30, tzinfo=SH))
         try:
-            case = (await complaints.post("/cases", headers=AGENT, json={
-                "kind": "complaint", "customer_id": "c-calendar-1", "channel": "email", "content": "迟到"})).json()
+            case = (
+                await complaints.post(
+                    "/cases",
+                    headers=AGENT,
+                    json={"kind": "complaint", "customer_id": "c-calendar-1", "channel": "email", "content": "迟到"},
+                )
+            ).json()
             assert {t["target"]: t for t in case["sla"]}["investigation_report"]["provisional"] is True
 
             imported = await complaints.post("/calendar/imports", json={"content": YEAR_2027}, headers=ADMIN)

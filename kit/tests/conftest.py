@@ -42,18 +42,35 @@ class NotifierData:
         self.url, self.db = url, Database(url, service="notifier")
 
     async def add(self, n: int) -> Addressee:
-        person = Addressee(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), f"r{n}@example.com", f"+86137000{n:05d}")
+        person = Addressee(
+            str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), f"r{n}@example.com", f"+86137000{n:05d}"
+        )
         now = utcnow()
         async with self.db.session() as session:
-            await session.execute(insert(self.contacts).values(
-                customer_id=person.customer_id, contact_id=person.contact_id, email=person.email, phone=person.phone,
-                is_primary=True,
-            ))
-            await session.execute(insert(self.messages).values(
-                id=person.message_id, idempotency_key=f"k-{person.message_id}", channel="email", purpose="service",
-                template="t", customer_id=person.customer_id, address=person.email, status="sent", requested_at=now,
-                due_at=now, attempts=1,
-            ))
+            await session.execute(
+                insert(self.contacts).values(
+                    customer_id=person.customer_id,
+                    contact_id=person.contact_id,
+                    email=person.email,
+                    phone=person.phone,
+                    is_primary=True,
+                )
+            )
+            await session.execute(
+                insert(self.messages).values(
+                    id=person.message_id,
+                    idempotency_key=f"k-{person.message_id}",
+                    channel="email",
+                    purpose="service",
+                    template="t",
+                    customer_id=person.customer_id,
+                    address=person.email,
+                    status="sent",
+                    requested_at=now,
+                    due_at=now,
+                    attempts=1,
+                )
+            )
         return person
 
     async def read(self, person: Addressee, url: str | None = None) -> tuple[str | None, str | None, str | None]:
@@ -62,9 +79,13 @@ class NotifierData:
         db = Database(url or self.url, service="notifier")
         try:
             async with db.session() as session:
-                email, phone = (await session.execute(
-                    select(c.email, c.phone).where(c.customer_id == person.customer_id, c.contact_id == person.contact_id)
-                )).one()
+                email, phone = (
+                    await session.execute(
+                        select(c.email, c.phone).where(
+                            c.customer_id == person.customer_id, c.contact_id == person.contact_id
+                        )
+                    )
+                ).one()
                 address = (await session.execute(select(m.address).where(m.id == person.message_id))).scalar_one()
         finally:
             await db.dispose()

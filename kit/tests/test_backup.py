@@ -67,7 +67,9 @@ def test_every_service_is_backed_up_and_restored(service: str, tmp_path: Path, m
 
 def tables(path: Path) -> list[str]:
     with sqlite3.connect(path) as connection:
-        found = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        found = [
+            name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ]
     connection.close()
     return found
 

@@ -42,8 +42,9 @@ async def test_an_injected_clock_reaches_the_runtime_and_its_sessions(kit_db: Ki
     from servicekit.settings import ServiceSettings
 
     settings = ServiceSettings(name="kittest", database_url=kit_db.db.url, port=1)
-    service = ServiceRuntime("kittest", metadata=kit_db.tables.outbox.metadata, tables=kit_db.tables,
-                             settings=settings, clock=lambda: NOON)
+    service = ServiceRuntime(
+        "kittest", metadata=kit_db.tables.outbox.metadata, tables=kit_db.tables, settings=settings, clock=lambda: NOON
+    )
     try:
         assert service.clock() == NOON and service.db.clock is service.clock
         async with service.db.session() as session:

@@ -73,7 +73,9 @@ async def _equals(value: float, expected: float) -> bool:
     return value == expected
 
 
-async def test_failing_message_is_dead_lettered_after_the_limit_and_replay_brings_it_back(kit_db: KitDb, consuming) -> None:
+async def test_failing_message_is_dead_lettered_after_the_limit_and_replay_brings_it_back(
+    kit_db: KitDb, consuming
+) -> None:
     Probe, sub, handler = consuming
     handler.failing = True
     envelope = Envelope.wrap(Probe(n=2), producer="test", aggregate_id="p2", aggregate_version=1)
@@ -150,13 +152,17 @@ async def test_consume_wires_single_and_batch_consumers_alike(kit_db: KitDb, run
     limit = common_settings().delivery_limit
     await declare_topology(BROKER_URL, limit, (sub,))
     # all waiting before the service starts, so a batch consumer gets full batches
-    envelopes = [Envelope.wrap(Probe(n=n), producer="test", aggregate_id=f"p{n}", aggregate_version=1) for n in range(25)]
+    envelopes = [
+        Envelope.wrap(Probe(n=n), producer="test", aggregate_id=f"p{n}", aggregate_version=1) for n in range(25)
+    ]
     await publish(*envelopes, envelopes[0], envelopes[1])  # two redeliveries
     await publish(b"{not an envelope", routing_key=Probe.event_type, message_id="poison-bytes")
 
     async with running(service.app):
         assert await eventually(lambda: _equals(consumed(sub, "processed"), 24), timeout=30)
-        dead = await eventually(lambda: _at_least(list_dead_letters(BROKER_URL, [sub.dead_letter_queue], 10), 2), timeout=30)
+        dead = await eventually(
+            lambda: _at_least(list_dead_letters(BROKER_URL, [sub.dead_letter_queue], 10), 2), timeout=30
+        )
         assert await eventually(lambda: _equals(consumed(sub, "duplicate"), 2))
         assert service.consumes  # the dead-letter gauge runs for batch consumers too
 
@@ -174,7 +180,9 @@ async def test_consume_wires_single_and_batch_consumers_alike(kit_db: KitDb, run
         assert handler.prepared == []
 
 
-async def test_batch_consumer_retries_a_failing_batch_one_by_one_up_to_the_delivery_limit(kit_db: KitDb, runtime_for) -> None:
+async def test_batch_consumer_retries_a_failing_batch_one_by_one_up_to_the_delivery_limit(
+    kit_db: KitDb, runtime_for
+) -> None:
     Probe = probe_event_class()
     service, sub = runtime_for(Probe)
     handler = BatchProbeHandler(kit_db)

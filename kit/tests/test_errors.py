@@ -43,7 +43,11 @@ def _client(database_url: str = "sqlite+aiosqlite:///:memory:") -> TestClient:
 def test_unknown_wrong_and_missing_fields_are_named() -> None:
     client = _client()
     unknown = client.post("/things", json={"name": "x", "colour": "red"}).json()["error"]
-    assert (unknown["code"], unknown["field"], unknown["message"]) == ("validation_error", "colour", "colour: unknown field")
+    assert (unknown["code"], unknown["field"], unknown["message"]) == (
+        "validation_error",
+        "colour",
+        "colour: unknown field",
+    )
     wrong = client.post("/things", json={"name": "x", "size": "big"}).json()["error"]
     assert wrong["field"] == "size"
     missing = client.post("/things", json={}).json()["error"]

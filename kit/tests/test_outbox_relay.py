@@ -16,8 +16,6 @@ from servicekit.testing import BROKER_URL, KitDb, Observer, TcpProxy, eventually
 pytestmark = pytest.mark.integration
 
 
-
-
 async def write_events(kit: KitDb, event_class: type, count: int = 1) -> list[str]:
     ids = []
     async with kit.db.session() as session:
@@ -36,7 +34,9 @@ def relay_for(kit: KitDb, url: str = BROKER_URL, **options: float) -> OutboxRela
     return OutboxRelay(kit.db, kit.outbox, broker_url=url, **{"poll_seconds": 0.2, "publish_timeout": 2.0, **options})
 
 
-async def test_event_written_while_broker_is_down_is_published_once_it_is_back(kit_db: KitDb, rabbit_proxy: TcpProxy) -> None:
+async def test_event_written_while_broker_is_down_is_published_once_it_is_back(
+    kit_db: KitDb, rabbit_proxy: TcpProxy
+) -> None:
     Probe = probe_event_class()
     relay = relay_for(kit_db, rabbit_proxy.url())
     async with Observer(Probe.event_type) as observer:
@@ -66,7 +66,9 @@ async def _all_published(kit: KitDb) -> bool:
     return bool(rows) and all(row.published_at is not None for row in rows)
 
 
-async def test_row_is_not_marked_published_when_the_confirm_never_arrives(kit_db: KitDb, rabbit_proxy: TcpProxy) -> None:
+async def test_row_is_not_marked_published_when_the_confirm_never_arrives(
+    kit_db: KitDb, rabbit_proxy: TcpProxy
+) -> None:
     Probe = probe_event_class()
     relay = relay_for(kit_db, rabbit_proxy.url(), publish_timeout=1.0)
     async with Observer(Probe.event_type) as observer:
@@ -159,5 +161,5 @@ async def test_two_relays_on_one_postgres_publish_each_event_once(kit_db: KitDb)
 
         received = [m.message_id for m in await eventually(all_received, timeout=30)]
         await asyncio.sleep(0.5)
-        received += [m.message_id for m in (await observer.drain())[len(received):]]
+        received += [m.message_id for m in (await observer.drain())[len(received) :]]
         assert sorted(received) == sorted(ids)

@@ -25,16 +25,20 @@ KEY_A, KEY_B = pii.generate_key(), pii.generate_key()
 # a service's personal data in small: contacts with a birthday, their phones and emails with a blind index
 # (`<column>_index`), and addresses keyed by two columns
 metadata = MetaData()
-contacts = Table("contacts", metadata, Column("id", String(36), primary_key=True), Column("birthday", pii.EncryptedText))
+contacts = Table(
+    "contacts", metadata, Column("id", String(36), primary_key=True), Column("birthday", pii.EncryptedText)
+)
 contact_points = Table(
-    "contact_points", metadata,
+    "contact_points",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("contact_id", String(36), ForeignKey("contacts.id")),
     Column("value", pii.EncryptedText, nullable=False),
     Column("value_index", String(64), nullable=False),
 )
 addresses = Table(
-    "addresses", metadata,
+    "addresses",
+    metadata,
     Column("owner_id", String(36), primary_key=True),
     Column("kind", String(10), primary_key=True),
     Column("street", pii.EncryptedText),
@@ -62,13 +66,22 @@ async def new_person(db: Database, *, phone: str = "+8613812345678", email: str 
     person = Person(str(uuid.uuid4()), phone, email)
     async with db.session() as session:
         await session.execute(insert(contacts).values(id=person.contact_id, birthday=person.birthday))
-        await session.execute(insert(contact_points), [
-            {"id": str(uuid.uuid4()), "contact_id": person.contact_id, "value": value, "value_index": pii.blind_index(value)}
-            for value in (phone, email)
-        ])
-        await session.execute(insert(addresses), [
-            {"owner_id": person.contact_id, "kind": kind, "street": f"{kind} street"} for kind in ("home", "work")
-        ])
+        await session.execute(
+            insert(contact_points),
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "contact_id": person.contact_id,
+                    "value": value,
+                    "value_index": pii.blind_index(value),
+                }
+                for value in (phone, email)
+            ],
+        )
+        await session.execute(
+            insert(addresses),
+            [{"owner_id": person.contact_id, "kind": kind, "street": f"{kind} street"} for kind in ("home", "work")],
+        )
     return person
 
 
@@ -98,11 +111,15 @@ async def test_rekey_moves_every_value_to_the_new_key_and_the_old_key_can_go(fre
         assert len(tokens) == 15 and all(token.startswith("B$") for token in tokens)
         async with fresh_db.session() as session:
             for person in people:
-                points = await session.scalars(select(contact_points.c.value).where(contact_points.c.contact_id == person.contact_id))
+                points = await session.scalars(
+                    select(contact_points.c.value).where(contact_points.c.contact_id == person.contact_id)
+                )
                 assert set(points) == {person.phone, person.email}
                 birthday = await session.scalar(select(contacts.c.birthday).where(contacts.c.id == person.contact_id))
                 assert birthday == person.birthday
-                streets = await session.scalars(select(addresses.c.street).where(addresses.c.owner_id == person.contact_id))
+                streets = await session.scalars(
+                    select(addresses.c.street).where(addresses.c.owner_id == person.contact_id)
+                )
                 assert set(streets) == {"home street", "work street"}
 
 
@@ -117,7 +134,9 @@ async def test_values_under_a_missing_key_are_reported_and_reindex_follows_a_new
         assert await pii_rekey.reindex(fresh_db, metadata) == 2
         assert await pii_rekey.reindex(fresh_db, metadata) == 0
         async with fresh_db.session() as session:
-            indexes = await session.scalars(select(contact_points.c.value_index).where(contact_points.c.contact_id == person.contact_id))
+            indexes = await session.scalars(
+                select(contact_points.c.value_index).where(contact_points.c.contact_id == person.contact_id)
+            )
         assert set(indexes) == {pii.blind_index(person.phone), pii.blind_index(person.email)}
 
 
@@ -141,8 +160,13 @@ async def test_rekey_reaches_the_notifiers_encrypted_addresses(notifier_data, ca
 def test_every_service_with_encrypted_columns_is_found_in_its_models(capsys) -> None:
     assert {"customer", "notifier"} <= set(pii_services())
     customer = service_metadata("customer")
-    assert {f"{t.name}.{c}" for t, c in pii_rekey.encrypted_columns(customer)} >= {"contacts.birthday", "contact_points.value"}
-    assert [(t.name, c, i) for t, c, i in pii_rekey.blind_indexes(customer)] == [("contact_points", "value", "value_index")]
+    assert {f"{t.name}.{c}" for t, c in pii_rekey.encrypted_columns(customer)} >= {
+        "contacts.birthday",
+        "contact_points.value",
+    }
+    assert [(t.name, c, i) for t, c, i in pii_rekey.blind_indexes(customer)] == [
+        ("contact_points", "value", "value_index")
+    ]
     assert main(["pii", "rekey", "--service", "engagement"]) == 0  # nothing to do, and it says so
     assert "crm: engagement keeps no encrypted personal data" in capsys.readouterr().out
 

@@ -1,10 +1,10 @@
 """`crm calendar`: administrators keep the business calendar current through the complaints service's API.
 
-    crm calendar import FILE [--year 2027]   a year's official schedule (CSV or YAML) as one change
-    crm calendar years                        which years are covered, and by which source
-    crm calendar show 2027 [--calendar office] [--all]   a year as the calendar sees it
-    crm calendar entries [--year 2027]        the company's own entries
-    crm calendar set-day 2027-06-01 --holiday --name "company outing"  /  remove-day 2027-06-01
+crm calendar import FILE [--year 2027]   a year's official schedule (CSV or YAML) as one change
+crm calendar years                        which years are covered, and by which source
+crm calendar show 2027 [--calendar office] [--all]   a year as the calendar sees it
+crm calendar entries [--year 2027]        the company's own entries
+crm calendar set-day 2027-06-01 --holiday --name "company outing"  /  remove-day 2027-06-01
 """
 
 from __future__ import annotations
@@ -94,12 +94,17 @@ def cmd_years(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with service_client(args, SERVICE) as client:
-        response = client.get(f"/calendar/years/{args.year}", params={"calendar": args.calendar, "all": str(args.all).lower()})
+        response = client.get(
+            f"/calendar/years/{args.year}", params={"calendar": args.calendar, "all": str(args.all).lower()}
+        )
     if response.status_code != 200:
         return refused(response, SERVICE)
     view = response.json()
-    print(f"{view['year']} on the {view['calendar']} calendar: source {view['source'] or 'UNKNOWN (deadlines provisional)'}; "
-          f"{view['working_days']} working days, {view['working_hours']:g} working hours")
+    print(
+        f"{view['year']} on the {view['calendar']} calendar: "
+        f"source {view['source'] or 'UNKNOWN (deadlines provisional)'}; "
+        f"{view['working_days']} working days, {view['working_hours']:g} working hours"
+    )
     for day in view["days"]:
         kind = "working" if day["working"] else "off"
         print(f"  {day['date']} {day['weekday']}  {kind:<8} {day['name'] or ''}  ({day['source'] or 'guess'})")
@@ -118,7 +123,9 @@ def cmd_entries(args: argparse.Namespace) -> int:
 
 def cmd_set_day(args: argparse.Namespace) -> int:
     with service_client(args, SERVICE) as client:
-        response = client.put(f"/calendar/days/{args.date.isoformat()}", json={"working": args.working, "name": args.name})
+        response = client.put(
+            f"/calendar/days/{args.date.isoformat()}", json={"working": args.working, "name": args.name}
+        )
     if response.status_code != 200:
         return refused(response, SERVICE)
     print(_changed(response.json()))

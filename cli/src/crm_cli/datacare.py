@@ -28,9 +28,13 @@ def add_commands(commands: Any) -> None:
     new_key.add_argument("--index", action="store_true", help="print a value for CRM_PII_INDEX_KEY instead")
     new_key.set_defaults(func=cmd_new_key)
     rekey = pii_commands.add_parser("rekey", help="re-encrypt every value not under the active key (resumable)")
-    rekey.add_argument("--service", choices=SERVICES, help="one service (default: every service that keeps personal data)")
+    rekey.add_argument(
+        "--service", choices=SERVICES, help="one service (default: every service that keeps personal data)"
+    )
     rekey.add_argument("--batch-size", type=int, default=500)
-    rekey.add_argument("--reindex", action="store_true", help="also recompute blind indexes (after changing CRM_PII_INDEX_KEY)")
+    rekey.add_argument(
+        "--reindex", action="store_true", help="also recompute blind indexes (after changing CRM_PII_INDEX_KEY)"
+    )
     rekey.set_defaults(func=cmd_rekey)
 
     backup = commands.add_parser("backup", help="back up a service database (pg_dump -Fc or the SQLite backup API)")
@@ -76,8 +80,10 @@ def cmd_rekey(args: argparse.Namespace) -> int:
         if not report.rekeyed:
             print(f"crm: {service} keeps no encrypted personal data")
         for column, count in report.rekeyed.items():
-            print(f"crm: {service} {column}: {count} re-encrypted under key {keyring().active}, "
-                  f"{report.unreadable[column]} unreadable")
+            print(
+                f"crm: {service} {column}: {count} re-encrypted under key {keyring().active}, "
+                f"{report.unreadable[column]} unreadable"
+            )
         if args.reindex:
             print(f"crm: {service}: {report.reindexed} blind indexes recomputed")
         unreadable = unreadable or any(report.unreadable.values())

@@ -16,8 +16,19 @@ import httpx
 
 from crm_cli.http import client_options, refused, service_client
 
-FILTERS = ("q", "customer_type", "stage", "tier", "service_level", "risk_state", "owner", "team", "industry",
-           "last_contact_before", "last_contact_after")
+FILTERS = (
+    "q",
+    "customer_type",
+    "stage",
+    "tier",
+    "service_level",
+    "risk_state",
+    "owner",
+    "team",
+    "industry",
+    "last_contact_before",
+    "last_contact_after",
+)
 
 
 def add_commands(commands: Any) -> None:
@@ -54,13 +65,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _client(args) as client:
         with args.file.open("rb") as handle:
             response = client.post(
-                "/imports", files={"file": (args.file.name, handle)},
+                "/imports",
+                files={"file": (args.file.name, handle)},
                 params={"dry_run": str(args.dry_run).lower(), "import_valid_rows": str(args.import_valid_rows).lower()},
             )
         if response.status_code != 202:
             return _refused(response)
         job = response.json()
-        with tqdm(total=100.0, unit="%", desc="dry run" if args.dry_run else "import", bar_format="{l_bar}{bar}| {n:.0f}%") as bar:
+        with tqdm(
+            total=100.0, unit="%", desc="dry run" if args.dry_run else "import", bar_format="{l_bar}{bar}| {n:.0f}%"
+        ) as bar:
             while job["status"] not in ("done", "failed"):
                 time.sleep(0.5)
                 job = client.get(f"/imports/{job['id']}").json()
@@ -87,7 +101,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     params: dict[str, Any] = {name: getattr(args, name) for name in FILTERS if getattr(args, name)}
     if args.tags_any:
         params["tags_any"] = args.tags_any
-    with _client(args) as client, client.stream("GET", "/exports/customers", params={**params, "format": file_format}) as response:
+    with (
+        _client(args) as client,
+        client.stream("GET", "/exports/customers", params={**params, "format": file_format}) as response,
+    ):
         if response.status_code != 200:
             response.read()
             return _refused(response)

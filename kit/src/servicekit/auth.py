@@ -22,7 +22,7 @@ ALGORITHM = "HS256"
 
 
 class Role(StrEnum):
-    """Roles from domain.md (部门职责)."""
+    """Roles of the business rules (docs/business-rules.md, 部门职责)."""
 
     agent = "agent"  # customer-service staff
     complaint_handler = "complaint_handler"
@@ -117,6 +117,7 @@ def require_roles(*roles: Role) -> params.Depends:
         return principal
 
     return params.Depends(check)
+
 
 # roles that work every account, not only their team's (R-09: authorised roles)
 ALL_ACCOUNTS = (Role.supervisor, Role.manager, Role.vice_president, Role.auditor, Role.admin)

@@ -91,7 +91,16 @@ def backup(database_url: str, target: Path) -> BackupResult:
         src.close()
         kind = "sqlite"
     else:
-        _run(find_binary("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(partial), "--dbname", libpq_url(database_url))
+        _run(
+            find_binary("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--file",
+            str(partial),
+            "--dbname",
+            libpq_url(database_url),
+        )
         kind = "postgresql"
     partial.replace(target)
     return BackupResult(target, target.stat().st_size, kind)
@@ -117,12 +126,26 @@ def restore(database_url: str, source: Path) -> BackupResult:
     if not head.startswith(PG_MAGIC):
         raise BackupError(f"{source} is not a pg_dump custom-format backup")
     url = libpq_url(database_url)
-    tables = _run(find_binary("psql"), "--no-psqlrc", "-tA", "-c",
-                  "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')", url)
+    tables = _run(
+        find_binary("psql"),
+        "--no-psqlrc",
+        "-tA",
+        "-c",
+        "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+        url,
+    )
     if int(tables.stdout.strip() or 0):
         raise BackupError("the target database is not empty; create an empty one and restore into it")
-    _run(find_binary("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-         "--dbname", url, str(source))
+    _run(
+        find_binary("pg_restore"),
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        "--exit-on-error",
+        "--dbname",
+        url,
+        str(source),
+    )
     return BackupResult(source, source.stat().st_size, "postgresql")
 
 

@@ -177,8 +177,12 @@ class BatchConsumer:
                 except (PermanentError, ValidationError, KeyError) as exc:
                     log.error(
                         "event cannot be processed, dead-lettering",
-                        extra={"queue": self.sub.queue, "event_id": str(envelope.id), "event_type": envelope.type,
-                               "error": repr(exc)[:300]},
+                        extra={
+                            "queue": self.sub.queue,
+                            "event_id": str(envelope.id),
+                            "event_type": envelope.type,
+                            "error": repr(exc)[:300],
+                        },
                     )
                     rejected.add(index)
                     outcomes["dead_lettered"] += 1
@@ -188,7 +192,10 @@ class BatchConsumer:
                 now = utcnow()
                 await session.execute(
                     insert(table),
-                    [{"queue": self.sub.queue, "event_id": str(e.id), "event_type": e.type, "processed_at": now} for e in done],
+                    [
+                        {"queue": self.sub.queue, "event_id": str(e.id), "event_type": e.type, "processed_at": now}
+                        for e in done
+                    ],
                 )
             outcomes["processed"] = len(done)
         return outcomes, rejected

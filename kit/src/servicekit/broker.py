@@ -60,7 +60,9 @@ def queue_arguments(service: str, delivery_limit: int) -> dict[str, Any]:
     }
 
 
-async def declare_topology(broker_url: str, delivery_limit: int, subscriptions: tuple[Subscription, ...] = SUBSCRIPTIONS) -> None:
+async def declare_topology(
+    broker_url: str, delivery_limit: int, subscriptions: tuple[Subscription, ...] = SUBSCRIPTIONS
+) -> None:
     """Declare the exchange and every consumer's queue, DLQ and bindings; idempotent."""
     connection = await aio_pika.connect(broker_url, timeout=10)
     async with connection:
@@ -124,7 +126,9 @@ class EventConsumer:
         try:
             envelope = Envelope.model_validate_json(raw.body)
         except ValidationError as exc:
-            log.error("not a CRM event envelope, dead-lettering", extra={"queue": self.sub.queue, "error": str(exc)[:300]})
+            log.error(
+                "not a CRM event envelope, dead-lettering", extra={"queue": self.sub.queue, "error": str(exc)[:300]}
+            )
             await self._dead_letter(message)
             return
         token = correlation_id.set(envelope.correlation_id or new_correlation_id())
@@ -134,7 +138,12 @@ class EventConsumer:
         except (PermanentError, ValidationError, KeyError) as exc:
             log.error(
                 "event cannot be processed, dead-lettering",
-                extra={"queue": self.sub.queue, "event_id": str(envelope.id), "event_type": envelope.type, "error": repr(exc)[:300]},
+                extra={
+                    "queue": self.sub.queue,
+                    "event_id": str(envelope.id),
+                    "event_type": envelope.type,
+                    "error": repr(exc)[:300],
+                },
             )
             await self._dead_letter(message)
             return
@@ -162,7 +171,9 @@ class EventConsumer:
             raise
         return "processed"
 
-    async def _retry_or_dead_letter(self, message: DeliveredMessage, envelope: Envelope, attempt: int, exc: Exception) -> None:
+    async def _retry_or_dead_letter(
+        self, message: DeliveredMessage, envelope: Envelope, attempt: int, exc: Exception
+    ) -> None:
         details = {"queue": self.sub.queue, "event_id": str(envelope.id), "attempt": attempt, "error": repr(exc)[:300]}
         if attempt >= self.delivery_limit:
             log.error("event failed on its last delivery, dead-lettering", extra=details)

@@ -64,7 +64,7 @@ def clock_of(session: AsyncSession | Session) -> Clock:
 
 
 def now(session: AsyncSession | Session) -> datetime:
-    """"Now" on the clock of the service that opened `session`."""
+    """ "Now" on the clock of the service that opened `session`."""
     return clock_of(session)()
 
 

@@ -16,7 +16,7 @@ same transaction.
 
 from __future__ import annotations
 
-from typing import TypeVarTuple, Unpack
+from typing import TypeVarTuple
 
 from sqlalchemy import Result, Select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,9 +26,7 @@ __all__ = ["claim_due"]
 _Columns = TypeVarTuple("_Columns")
 
 
-async def claim_due(
-    session: AsyncSession, statement: Select[Unpack[_Columns]], *, limit: int
-) -> Result[Unpack[_Columns]]:
+async def claim_due(session: AsyncSession, statement: Select[*_Columns], *, limit: int) -> Result[*_Columns]:
     """Execute `statement` as a claim of at most `limit` rows; use `.scalars().all()` or `.all()` on the result."""
     bounded = statement.limit(limit)
     if session.get_bind().dialect.name == "sqlite":

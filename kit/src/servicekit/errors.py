@@ -75,7 +75,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
-            {"field": field_path(err.get("loc", ())) or "body", "message": _validation_message(err), "type": err.get("type")}
+            {
+                "field": field_path(err.get("loc", ())) or "body",
+                "message": _validation_message(err),
+                "type": err.get("type"),
+            }
             for err in exc.errors()
         ]
         first = details[0] if details else {"field": None, "message": "invalid request"}
@@ -86,12 +90,17 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
         return error_response(
-            exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), headers=getattr(exc, "headers", None)
+            exc.status_code,
+            codes.get(exc.status_code, "http_error"),
+            str(exc.detail),
+            headers=getattr(exc, "headers", None),
         )
 
     async def _database_down(_: Request, exc: Exception) -> JSONResponse:
         log.error("database unavailable", extra={"error": type(exc).__name__})
-        return error_response(503, "database_unavailable", "the database is unavailable; retry later", headers={"Retry-After": "5"})
+        return error_response(
+            503, "database_unavailable", "the database is unavailable; retry later", headers={"Retry-After": "5"}
+        )
 
     for exc_type in (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError, OSError):
         app.add_exception_handler(exc_type, _database_down)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,7 +23,11 @@ class RequestContextMiddleware:
             return
         incoming = dict(scope["headers"]).get(HEADER.encode(), b"").decode("latin-1")
         # accept the caller's id only when it looks like an id, so logs cannot be forged with it
-        cid = incoming if incoming and len(incoming) <= 64 and incoming.replace("-", "").isalnum() else new_correlation_id()
+        cid = (
+            incoming
+            if incoming and len(incoming) <= 64 and incoming.replace("-", "").isalnum()
+            else new_correlation_id()
+        )
         token = correlation_id.set(cid)
         status = 500
         started = time.perf_counter()

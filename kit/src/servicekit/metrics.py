@@ -7,9 +7,7 @@ from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 # `_created` series double the scrape and nothing reads them
 disable_created_metrics()  # type: ignore[no-untyped-call]  # prometheus_client leaves it unannotated
 
-HTTP_REQUESTS = Counter(
-    "crm_http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"]
-)
+HTTP_REQUESTS = Counter("crm_http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"])
 HTTP_LATENCY = Histogram(
     "crm_http_request_duration_seconds",
     "HTTP request latency",

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
-import sqlalchemy as sa
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
@@ -80,6 +80,7 @@ def _migrate(connection: Connection, metadata: MetaData) -> None:
     with context.begin_transaction():
         context.run_migrations()
 
+
 def create_kit_tables_v1() -> None:
     """The kit's outbox, inbox and number counters as first released, for each service's first migration.
 
@@ -89,45 +90,81 @@ def create_kit_tables_v1() -> None:
 
     import servicekit.db
 
-    op.create_table('inbox',
-    sa.Column('queue', sa.String(length=200), nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=200), nullable=False),
-    sa.Column('processed_at', servicekit.db.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('queue', 'event_id', name=op.f('pk_inbox'))
+    op.create_table(
+        "inbox",
+        sa.Column("queue", sa.String(length=200), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("processed_at", servicekit.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("queue", "event_id", name=op.f("pk_inbox")),
     )
-    op.create_table('number_counters',
-    sa.Column('prefix', sa.String(length=20), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('last', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('prefix', 'year', name=op.f('pk_number_counters'))
+    op.create_table(
+        "number_counters",
+        sa.Column("prefix", sa.String(length=20), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("prefix", "year", name=op.f("pk_number_counters")),
     )
-    op.create_table('outbox',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=200), nullable=False),
-    sa.Column('aggregate_id', sa.String(length=100), nullable=False),
-    sa.Column('envelope', sa.Text(), nullable=False),
-    sa.Column('created_at', servicekit.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('published_at', servicekit.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('attempts', sa.Integer(), server_default=sa.text('0'), nullable=False),
-    sa.Column('next_attempt_at', servicekit.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('unroutable', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
-    sa.PrimaryKeyConstraint('seq', name=op.f('pk_outbox')),
-    sa.UniqueConstraint('event_id', name=op.f('uq_outbox_event_id'))
+    op.create_table(
+        "outbox",
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("aggregate_id", sa.String(length=100), nullable=False),
+        sa.Column("envelope", sa.Text(), nullable=False),
+        sa.Column("created_at", servicekit.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", servicekit.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("next_attempt_at", servicekit.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("unroutable", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
     )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unpublished', ['seq'], unique=False, postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
-
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_outbox_unpublished",
+            ["seq"],
+            unique=False,
+            postgresql_where=sa.text("published_at IS NULL"),
+            sqlite_where=sa.text("published_at IS NULL"),
+        )
 
 
 def drop_kit_tables_v1() -> None:
     from alembic import op
 
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unpublished', postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_outbox_unpublished",
+            postgresql_where=sa.text("published_at IS NULL"),
+            sqlite_where=sa.text("published_at IS NULL"),
+        )
 
-    op.drop_table('outbox')
-    op.drop_table('number_counters')
-    op.drop_table('inbox')
+    op.drop_table("outbox")
+    op.drop_table("number_counters")
+    op.drop_table("inbox")
+
+
+def create_calendar_table_v1() -> None:
+    """The business-calendar book (servicekit.calendar.store) as first released, for the revision that adds it.
+
+    Frozen like the kit tables above: a later change is a new `…_v2` step."""
+    from alembic import op
+
+    import servicekit.db
+
+    op.create_table(
+        "business_calendar",
+        sa.Column("id", sa.SmallInteger(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("book", sa.Text(), nullable=False),
+        sa.Column("updated_at", servicekit.db.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def drop_calendar_table_v1() -> None:
+    from alembic import op
+
+    op.drop_table("business_calendar")

@@ -33,4 +33,3 @@ async def next_number(session: AsyncSession, prefix: str, *, width: int = 6) -> 
         except IntegrityError:  # another transaction created this year's row first
             last = (await session.execute(bump)).scalar_one()
     return f"{prefix}-{year}-{last:0{width}d}"
-

@@ -1,4 +1,4 @@
-"""Transactional outbox (architecture.md, reliability rule 2) and the relay that publishes it.
+"""Transactional outbox (docs/architecture.md, reliability rule 2) and the relay that publishes it.
 
 `record_event` writes the envelope in the caller's transaction. The relay, woken
 right after that commit (slow poll as fallback), publishes with publisher
@@ -54,9 +54,7 @@ def open_envelope(stored: str) -> str:
     return stored if stored.startswith("{") else pii.decrypt(stored)  # type: ignore[return-value]
 
 
-async def record_event(
-    session: AsyncSession, event: Event, *, aggregate_id: str, aggregate_version: int
-) -> Envelope:
+async def record_event(session: AsyncSession, event: Event, *, aggregate_id: str, aggregate_version: int) -> Envelope:
     """Add `event` to the outbox in the session's transaction; it is published after commit."""
     [envelope] = await record_events(session, [(event, aggregate_id, aggregate_version)])
     return envelope
@@ -206,7 +204,9 @@ class OutboxRelay:
             app_id=envelope.producer,
             timestamp=envelope.occurred_at,
         )
-        result = await exchange.publish(message, routing_key=row.event_type, mandatory=True, timeout=self.publish_timeout)
+        result = await exchange.publish(
+            message, routing_key=row.event_type, mandatory=True, timeout=self.publish_timeout
+        )
         # a mandatory message nobody is bound to comes back as the returned message, not a Basic.Ack
         return isinstance(result, aiormq.spec.Basic.Ack)
 
@@ -237,7 +237,9 @@ class OutboxRelay:
         metrics.OUTBOX_PUBLISHED.labels(producer, "unroutable").inc(len(unroutable))
         if failed:
             metrics.OUTBOX_PUBLISH_FAILURES.labels(producer).inc(len(failed))
-            log.warning("outbox events not confirmed, will retry", extra={"count": len(failed), "error": repr(failed[0][1])})
+            log.warning(
+                "outbox events not confirmed, will retry", extra={"count": len(failed), "error": repr(failed[0][1])}
+            )
             if any(_is_connection_error(exc) for _, exc in failed):
                 await self._disconnect()
 
@@ -278,6 +280,11 @@ class OutboxRelay:
 
 def _is_connection_error(exc: BaseException) -> bool:
     return isinstance(
-        exc, (aiormq.exceptions.AMQPConnectionError, aiormq.exceptions.ChannelInvalidStateError, ConnectionError, TimeoutError)
+        exc,
+        (
+            aiormq.exceptions.AMQPConnectionError,
+            aiormq.exceptions.ChannelInvalidStateError,
+            ConnectionError,
+            TimeoutError,
+        ),
     )
-

@@ -137,6 +137,7 @@ class EncryptedText(TypeDecorator[str]):
 
 # --- masking: what a caller without the right to see contact data gets (R-09) ---
 
+
 def mask_phone(phone: str | None) -> str | None:
     """+8613812345678 -> +86138****5678; keeps enough to tell numbers apart on the phone."""
     if not phone:

@@ -125,7 +125,9 @@ def _key_of(table: Table, row: Row[Any]) -> tuple[Any, ...]:
 
 
 def _is_row(table: Table, row: Row[Any]) -> ColumnElement[bool]:
-    return and_(*(column == value for column, value in zip(table.primary_key.columns, _key_of(table, row), strict=True)))
+    return and_(
+        *(column == value for column, value in zip(table.primary_key.columns, _key_of(table, row), strict=True))
+    )
 
 
 def _after(key: list[Any], last: tuple[Any, ...]) -> ColumnElement[bool]:

@@ -170,7 +170,9 @@ class ServiceRuntime:
             if self.broker_started:
                 # waits up to graceful_timeout for handlers in flight
                 await _bounded("broker", self.broker.stop(), self.broker_graceful_timeout + SHUTDOWN_STEP_SECONDS)
-            await _bounded("outbox relay", self.relay.stop(), self.common.publish_timeout_seconds + SHUTDOWN_STEP_SECONDS)
+            await _bounded(
+                "outbox relay", self.relay.stop(), self.common.publish_timeout_seconds + SHUTDOWN_STEP_SECONDS
+            )
             await self.db.dispose()
             log.info("service stopped")
 
@@ -207,7 +209,9 @@ class ServiceRuntime:
         async def readyz() -> JSONResponse:
             checks = {"database": await self._check_database(), "broker": await self._check_broker()}
             ready = all(value == "ok" for value in checks.values())
-            return JSONResponse({"ready": ready, "service": self.name, "checks": checks}, status_code=200 if ready else 503)
+            return JSONResponse(
+                {"ready": ready, "service": self.name, "checks": checks}, status_code=200 if ready else 503
+            )
 
         @router.get("/metrics")
         async def metrics() -> Response:

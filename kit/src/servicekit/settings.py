@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# architecture.md: default ports
+# the fixed default ports (docs/architecture.md)
 DEFAULT_PORTS = {
     "gateway": 8000,
     "customer": 8001,

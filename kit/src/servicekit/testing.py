@@ -16,8 +16,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
@@ -30,9 +30,8 @@ from contracts import Envelope, Event
 from contracts.topology import EXCHANGE
 from servicekit.db import Database, make_base
 from servicekit.outbox import Outbox
-from servicekit.tables import KitTables, kit_tables
-
 from servicekit.settings import SERVICES
+from servicekit.tables import KitTables, kit_tables
 
 PG_ADMIN_DSN = os.environ.get("CRM_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 RABBIT_HOST = os.environ.get("CRM_TEST_RABBIT_HOST", "127.0.0.1:5672")
@@ -179,12 +178,16 @@ async def publish(
                 raise ValueError("raw bytes need routing_key and message_id")
             outgoing.append((aio_pika.Message(item, message_id=message_id), routing_key))
             continue
-        envelope = item if isinstance(item, Envelope) else Envelope.wrap(
-            item, producer=producer, aggregate_id=str(uuid.uuid4()), aggregate_version=1
+        envelope = (
+            item
+            if isinstance(item, Envelope)
+            else Envelope.wrap(item, producer=producer, aggregate_id=str(uuid.uuid4()), aggregate_version=1)
         )
         envelopes.append(envelope)
         body = envelope.model_dump_json().encode()
-        outgoing.append((aio_pika.Message(body, message_id=str(envelope.id), type=envelope.type), routing_key or envelope.type))
+        outgoing.append(
+            (aio_pika.Message(body, message_id=str(envelope.id), type=envelope.type), routing_key or envelope.type)
+        )
     connection = await aio_pika.connect(url)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
@@ -381,3 +384,22 @@ async def client_without_lifespan(app: Any) -> AsyncIterator[Any]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+def customer_registered(customer_id: str, **fields: Any) -> Event:
+    """A `customer.registered.v1` as the customer service publishes it: a new low-tier prospect unless `fields` say
+    otherwise (number, name, tier, owner, team, registered_at, ...). For services' consumer tests."""
+    from datetime import UTC, datetime
+
+    from contracts.events.customer import CustomerRegisteredV1
+
+    defaults: dict[str, Any] = {
+        "number": "KH-2026-000900",
+        "name": "测试客户",
+        "customer_type": "potential",
+        "stage": "contact",
+        "tier": "low",
+        "service_level": "normal",
+        "registered_at": datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+    }
+    return CustomerRegisteredV1(customer_id=customer_id, **{**defaults, **fields})

@@ -34,11 +34,15 @@ def test_year_schedule_replaces_that_year_only_and_bumps_the_version():
 def test_event_round_trip_builds_the_same_calendars():
     book = CalendarBook().with_year_schedule(2027, NEW_YEAR, entered_by="admin", entered_at=NOW)
     event = book.to_event(changed_by="admin", changed_years=[2027])
-    envelope = Envelope.wrap(event, producer="complaints", aggregate_id="business-calendar", aggregate_version=book.version)
+    envelope = Envelope.wrap(
+        event, producer="complaints", aggregate_id="business-calendar", aggregate_version=book.version
+    )
     copy = CalendarBook.from_event(BusinessCalendarChangedV1.model_validate(envelope.data))
     start = datetime(2026, 12, 31, 17, 30, tzinfo=SH)
     assert copy.version == book.version == event.version
-    assert copy.calendar().add_working_time(start, timedelta(hours=1)) == book.calendar().add_working_time(start, timedelta(hours=1))
+    assert copy.calendar().add_working_time(start, timedelta(hours=1)) == book.calendar().add_working_time(
+        start, timedelta(hours=1)
+    )
     assert copy.calendar().year_source(2027) == "company" and copy.company_years[2027].entered_by == "admin"
 
 
@@ -49,8 +53,9 @@ def test_a_new_calendar_and_bad_hours():
     )
     book = CalendarBook().with_calendar(saturday_desk)
     assert "saturday-desk" in book.names and book.calendar("saturday-desk").working_day_length == timedelta(hours=9)
-    overlapping = CalendarDefinition(name="bad", week={"mon": [WorkingPeriod(start="09:00", end="13:00"),
-                                                               WorkingPeriod(start="12:00", end="18:00")]})
+    overlapping = CalendarDefinition(
+        name="bad", week={"mon": [WorkingPeriod(start="09:00", end="13:00"), WorkingPeriod(start="12:00", end="18:00")]}
+    )
     with pytest.raises(CalendarChangeError, match="overlaps"):
         book.with_calendar(overlapping)
     with pytest.raises(KeyError, match="unknown calendar"):

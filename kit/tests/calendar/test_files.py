@@ -53,8 +53,12 @@ def test_yaml():
         ("date,kind\n2027-01-01,holiday\n", "line 1", "missing: name"),
         ("date,kind,name\n2027-02-14,working_day,调休\n", "days", "no holiday"),
         ("date,kind,name\n2027-01-01,holiday,\n", "line 2: name", "1 to 100"),
-        ("year: 2027\ndays:\n  - {date: 2027-01-01, kind: holiday, name: x}\n  - {date: 2028-01-01, kind: holiday, name: y}\n",
-         "days[1].date", "not in 2027"),
+        (
+            "year: 2027\ndays:\n  - {date: 2027-01-01, kind: holiday, name: x}\n"
+            "  - {date: 2028-01-01, kind: holiday, name: y}\n",
+            "days[1].date",
+            "not in 2027",
+        ),
         ("year: 2027\ndays:\n  - {date: 2027-01-01, kind: holiday, name: x\n", "line 4", "not valid YAML"),
     ],
 )

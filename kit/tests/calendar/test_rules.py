@@ -81,7 +81,9 @@ def test_working_time_between(cal):
     assert cal.working_time_between(sh(3, 9, 18), sh(3, 9, 9)) == timedelta(0)
     start = sh(3, 6, 17, 30)
     assert cal.working_time_between(start, cal.add_working_time(start, 37 * H)) == 37 * H
-    assert cal.working_time_between(sh(12, 31, 17), sh(1, 4, 10, y=2027)) == 10 * H  # across the year (Jan 1 a plain Friday)
+    assert (
+        cal.working_time_between(sh(12, 31, 17), sh(1, 4, 10, y=2027)) == 10 * H
+    )  # across the year (Jan 1 a plain Friday)
 
 
 def test_national_day_golden_week_is_skipped(cal):
@@ -187,15 +189,21 @@ def test_configurable_hours_weekdays_and_zone():
     cal = BusinessCalendar(WorkingWeek.of([("08:00", "16:00")], {0, 1, 2, 3, 4, 5}, tz="Europe/Berlin"))
     berlin = ZoneInfo("Europe/Berlin")
     assert cal.working_day_length == 8 * H
-    assert cal.add_working_time(datetime(2026, 3, 6, 15, tzinfo=berlin), 2 * H) == datetime(2026, 3, 7, 9, tzinfo=berlin)
+    assert cal.add_working_time(datetime(2026, 3, 6, 15, tzinfo=berlin), 2 * H) == datetime(
+        2026, 3, 7, 9, tzinfo=berlin
+    )
     # the night the clocks go forward (2026-03-29) still gives whole working days
     assert cal.add_working_days(datetime(2026, 3, 27, 16, tzinfo=berlin), 1) == datetime(2026, 3, 28, 16, tzinfo=berlin)
 
 
 def test_naive_datetimes_are_rejected(cal):
     naive = datetime(2026, 3, 9, 10)
-    for call in (lambda: cal.add_working_time(naive, H), lambda: cal.next_opening(naive),
-                 lambda: cal.working_time_between(naive, sh(3, 9, 12)), lambda: cal.is_working_day(naive)):
+    for call in (
+        lambda: cal.add_working_time(naive, H),
+        lambda: cal.next_opening(naive),
+        lambda: cal.working_time_between(naive, sh(3, 9, 12)),
+        lambda: cal.is_working_day(naive),
+    ):
         with pytest.raises(ValueError, match="timezone-aware"):
             call()
 

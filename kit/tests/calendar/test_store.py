@@ -33,8 +33,12 @@ async def store():
 
 
 def envelope_of(book: CalendarBook) -> Envelope:
-    return Envelope.wrap(book.to_event(changed_by="admin", changed_years=[2027]), producer="complaints",
-                         aggregate_id="business-calendar", aggregate_version=book.version)
+    return Envelope.wrap(
+        book.to_event(changed_by="admin", changed_years=[2027]),
+        producer="complaints",
+        aggregate_id="business-calendar",
+        aggregate_version=book.version,
+    )
 
 
 def book_2027() -> CalendarBook:

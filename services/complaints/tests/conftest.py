@@ -28,6 +28,12 @@ def complaint() -> Callable[..., dict[str, object]]:
     """The body of a new hotline complaint from a new customer; keyword arguments replace its fields."""
 
     def body(**overrides: object) -> dict[str, object]:
-        return {"kind": "complaint", "customer_id": str(uuid.uuid4()), "channel": "hotline", "content": "包装破损，要求退货", **overrides}
+        return {
+            "kind": "complaint",
+            "customer_id": str(uuid.uuid4()),
+            "channel": "hotline",
+            "content": "包装破损，要求退货",
+            **overrides,
+        }
 
     return body

@@ -64,19 +64,52 @@ async def add_customer(
     async with db.session() as session:
         session.add(
             Customer(
-                id=customer_id, number=number, name="杭州西湖科技有限公司", search_name="杭州西湖科技有限公司",
-                address="西湖区文三路 1 号", key_needs="张三 wants weekly calls", customer_type="strategic",
-                stage="cooperation", tier="high", service_level="vip", owner=owner, team=team,
-                orders_12m=7, version=1, created_at=now, updated_at=now, created_by="test",
+                id=customer_id,
+                number=number,
+                name="杭州西湖科技有限公司",
+                search_name="杭州西湖科技有限公司",
+                address="西湖区文三路 1 号",
+                key_needs="张三 wants weekly calls",
+                customer_type="strategic",
+                stage="cooperation",
+                tier="high",
+                service_level="vip",
+                owner=owner,
+                team=team,
+                orders_12m=7,
+                version=1,
+                created_at=now,
+                updated_at=now,
+                created_by="test",
             )
         )
         await session.flush()
-        session.add(Contact(id=contact_id, customer_id=customer_id, name="张三", position="采购经理", birthday=BIRTHDAY,
-                            primary=True, created_at=now, updated_at=now))
+        session.add(
+            Contact(
+                id=contact_id,
+                customer_id=customer_id,
+                name="张三",
+                position="采购经理",
+                birthday=BIRTHDAY,
+                primary=True,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         await session.flush()
         for position, (kind, value) in enumerate((("phone", phone), ("email", email))):
-            session.add(ContactPoint(id=str(uuid.uuid4()), contact_id=contact_id, customer_id=customer_id, kind=kind,
-                                     value=value, value_index=blind_index(value), label="work", position=position))
+            session.add(
+                ContactPoint(
+                    id=str(uuid.uuid4()),
+                    contact_id=contact_id,
+                    customer_id=customer_id,
+                    kind=kind,
+                    value=value,
+                    value_index=blind_index(value),
+                    label="work",
+                    position=position,
+                )
+            )
     return Person(customer_id, contact_id, number, phone, email)
 
 
@@ -103,8 +136,18 @@ async def events_for(customer_id: str, event_type: str | None = None) -> list[di
 def narrow_tier_rules() -> list[dict]:
     """Tier rules with thresholds no other test's customers reach, so replacing the rule set does not disturb them."""
     return [
-        {"name": "huge", "priority": 10, "conditions": {"revenue_12m_gte": 90_000_000}, "sets": {"tier": "high", "service_level": "vip"}},
-        {"name": "busy", "priority": 20, "conditions": {"orders_12m_gte": 9000, "complaints_12m_lte": 0}, "sets": {"tier": "mid"}},
+        {
+            "name": "huge",
+            "priority": 10,
+            "conditions": {"revenue_12m_gte": 90_000_000},
+            "sets": {"tier": "high", "service_level": "vip"},
+        },
+        {
+            "name": "busy",
+            "priority": 20,
+            "conditions": {"orders_12m_gte": 9000, "complaints_12m_lte": 0},
+            "sets": {"tier": "mid"},
+        },
     ]
 
 
@@ -112,8 +155,11 @@ def narrow_tier_rules() -> list[dict]:
 def typed_contact() -> dict:
     """A contact with two phones (one labelled) and an email in the forms people type them, and a birthday."""
     return {
-        "name": "张三", "position": "采购经理", "phones": ["138 1234 5678", {"number": "010-6552 9988", "label": "office"}],
-        "emails": ["Zhang.San@Example.COM"], "birthday": "1985-06-01",
+        "name": "张三",
+        "position": "采购经理",
+        "phones": ["138 1234 5678", {"number": "010-6552 9988", "label": "office"}],
+        "emails": ["Zhang.San@Example.COM"],
+        "birthday": "1985-06-01",
     }
 
 
@@ -127,7 +173,9 @@ async def create_through_api(client: Any, headers: dict | None = None, **body: o
     from servicekit.testing import bearer
 
     headers = headers or bearer("alice", "agent", team="east")
-    response = await client.post("/customers", json={"name": f"杭州西湖科技有限公司 {uuid.uuid4().hex[:6]}", **body}, headers=headers)
+    response = await client.post(
+        "/customers", json={"name": f"杭州西湖科技有限公司 {uuid.uuid4().hex[:6]}", **body}, headers=headers
+    )
     assert response.status_code == 201, response.json()
     return response.json()
 

@@ -21,7 +21,9 @@ def schema() -> None:
 
 async def test_write_succeeds_and_event_waits_while_the_broker_is_down() -> None:
     # nothing listens on port 1: the broker is unreachable for the whole test
-    service = create_service(common=common_settings().model_copy(update={"broker_url": "amqp://guest:guest@127.0.0.1:1/"}))
+    service = create_service(
+        common=common_settings().model_copy(update={"broker_url": "amqp://guest:guest@127.0.0.1:1/"})
+    )
     async with running(service.app) as client:
         response = await client.post("/customers", json={"name": "Outage Ltd"}, headers=AGENT)
         assert response.status_code == 201
@@ -37,7 +39,9 @@ async def test_write_succeeds_and_event_waits_while_the_broker_is_down() -> None
 
 
 async def test_database_outage_gives_503_and_not_ready() -> None:
-    settings = service_settings("customer").model_copy(update={"database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/none"})
+    settings = service_settings("customer").model_copy(
+        update={"database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/none"}
+    )
     service = create_service(settings=settings)
     # no lifespan: this is a running service whose database has gone away
     async with client_without_lifespan(service.app) as client:

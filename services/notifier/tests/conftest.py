@@ -137,10 +137,14 @@ class ProviderServer:
 
         async def sms(request: Request) -> JSONResponse:
             form = await request.form()
-            self.requests.append({
-                "kind": "sms", "form": dict(form), "auth": request.headers.get("authorization"),
-                "token": request.headers.get("i-twilio-idempotency-token"),
-            })
+            self.requests.append(
+                {
+                    "kind": "sms",
+                    "form": dict(form),
+                    "auth": request.headers.get("authorization"),
+                    "token": request.headers.get("i-twilio-idempotency-token"),
+                }
+            )
             if self.replies:
                 status, body = self.replies.pop(0)
                 return JSONResponse(body, status_code=status)
@@ -158,7 +162,9 @@ class ProviderServer:
     async def start(self) -> None:
         import uvicorn
 
-        self.server = uvicorn.Server(uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        )
         self._task = asyncio.create_task(self.server.serve())
         while not self.server.started:
             await asyncio.sleep(0.01)

@@ -20,8 +20,12 @@ from servicekit.testing import BROKER_URL, app_service, eventually
 
 
 async def add_customer(
-    *, email: str | None = None, phone: str | None = "+8613812345678", time_zone: str = "Asia/Shanghai",
-    consents: tuple[tuple[str, str], ...] = (), language: str = "zh-CN",
+    *,
+    email: str | None = None,
+    phone: str | None = "+8613812345678",
+    time_zone: str = "Asia/Shanghai",
+    consents: tuple[tuple[str, str], ...] = (),
+    language: str = "zh-CN",
 ) -> tuple[str, str]:
     """A customer with one primary contact in the notifier's read model; (customer_id, contact_id)."""
     from notifier.recipients import consumers
@@ -30,13 +34,20 @@ async def add_customer(
     email = email or f"c{customer_id[:8]}@example.com"  # unique, so a test finds its own mail
     events: list[Event] = [
         CustomerContactsChangedV1(
-            customer_id=customer_id, language=language, time_zone=time_zone,
+            customer_id=customer_id,
+            language=language,
+            time_zone=time_zone,
             contacts=[ContactPoint(contact_id=contact_id, name="李雷", email=email, phone=phone, primary=True)],
         ),
         *(
             CustomerConsentChangedV1(
-                customer_id=customer_id, contact_id=contact_id, channel=channel, purpose=purpose, granted=True,
-                source="form", recorded_at=datetime(2026, 1, 1, tzinfo=UTC),
+                customer_id=customer_id,
+                contact_id=contact_id,
+                channel=channel,
+                purpose=purpose,
+                granted=True,
+                source="form",
+                recorded_at=datetime(2026, 1, 1, tzinfo=UTC),
             )
             for channel, purpose in consents
         ),
@@ -54,11 +65,15 @@ def mail_to(sink: Any, customer_id: str) -> list[dict]:
     return [m for m in sink.messages() if m["to"] == [f"c{customer_id[:8]}@example.com"]]
 
 
-def request(customer_id: str | None = None, *, staff: str | None = None, key: str | None = None, **fields: Any) -> NotificationRequestedV1:
+def request(
+    customer_id: str | None = None, *, staff: str | None = None, key: str | None = None, **fields: Any
+) -> NotificationRequestedV1:
     values: dict[str, Any] = {
         "idempotency_key": key or f"test-{uuid.uuid4()}",
         "recipient": Recipient(customer_id=customer_id, staff=staff),
-        "purpose": "service", "template": "case_acknowledged", "parameters": {"number": "TS-2026-000001"},
+        "purpose": "service",
+        "template": "case_acknowledged",
+        "parameters": {"number": "TS-2026-000001"},
         "channels": ["email"],
     }
     return NotificationRequestedV1(**(values | fields))

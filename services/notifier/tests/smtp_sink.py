@@ -20,7 +20,9 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd's hook
         parsed = message_from_bytes(envelope.content)
         line = {
-            "message_id": parsed["Message-ID"], "to": envelope.rcpt_tos, "subject": parsed["Subject"],
+            "message_id": parsed["Message-ID"],
+            "to": envelope.rcpt_tos,
+            "subject": parsed["Subject"],
             "list_unsubscribe": parsed["List-Unsubscribe"],
         }
         self.file.write(json.dumps(line) + "\n")

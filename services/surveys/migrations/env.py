@@ -1,6 +1,6 @@
 """Alembic environment for the surveys service; the kit runs it (SQLite and PostgreSQL alike)."""
 
-from surveys.models import Base
 from servicekit.migrations import run_env
+from surveys.models import Base
 
 run_env(Base.metadata)

@@ -127,7 +127,9 @@ class CaseSlaAtRiskV1(_CaseEvent):
     deadline: datetime
     owner: str | None
     department: Department
-    provisional: bool = Field(default=False, description="the deadline falls in a year the business calendar does not cover yet")
+    provisional: bool = Field(
+        default=False, description="the deadline falls in a year the business calendar does not cover yet"
+    )
 
 
 class CaseSlaBreachedV1(_CaseEvent):
@@ -139,7 +141,9 @@ class CaseSlaBreachedV1(_CaseEvent):
     deadline: datetime
     owner: str | None
     department: Department
-    provisional: bool = Field(default=False, description="the deadline falls in a year the business calendar does not cover yet")
+    provisional: bool = Field(
+        default=False, description="the deadline falls in a year the business calendar does not cover yet"
+    )
 
 
 class MovedDeadline(BaseModel):

@@ -96,8 +96,11 @@ class CalendarBook:
                 raise KeyError(f"unknown calendar {name!r}; known: {', '.join(self.names)}")
             entries = {d: DayEntry(d, e.working, e.name) for d, e in self.days.items()}
             built = BusinessCalendar(
-                week_of(definition), name=name, entries=entries,
-                company_years=frozenset(self.company_years), library=self.library,
+                week_of(definition),
+                name=name,
+                entries=entries,
+                company_years=frozenset(self.company_years),
+                library=self.library,
             )
             self._built[name] = built
         return built
@@ -116,8 +119,14 @@ class CalendarBook:
 
     # -- the event ----------------------------------------------------------------------------------------------
 
-    def to_event(self, *, changed_by: str, reason: str = "", changed_years: Iterable[int] = (),
-                 changed_calendars: Iterable[str] = ()) -> BusinessCalendarChangedV1:
+    def to_event(
+        self,
+        *,
+        changed_by: str,
+        reason: str = "",
+        changed_years: Iterable[int] = (),
+        changed_calendars: Iterable[str] = (),
+    ) -> BusinessCalendarChangedV1:
         return BusinessCalendarChangedV1(
             version=self.version,
             calendars=[self.definitions[n] for n in self.names],
@@ -130,7 +139,9 @@ class CalendarBook:
         )
 
     @classmethod
-    def from_event(cls, event: BusinessCalendarChangedV1, library: HolidaySource | None = CHINESE_HOLIDAYS) -> CalendarBook:
+    def from_event(
+        cls, event: BusinessCalendarChangedV1, library: HolidaySource | None = CHINESE_HOLIDAYS
+    ) -> CalendarBook:
         return cls(
             version=event.version,
             definitions={c.name: c for c in event.calendars},
@@ -144,8 +155,9 @@ class CalendarBook:
     def _next(self, **changes: object) -> CalendarBook:
         return replace(self, version=self.version + 1, _built={}, **changes)  # type: ignore[arg-type]
 
-    def with_year_schedule(self, year: int, days: list[CalendarDay], *, entered_by: str, entered_at: datetime,
-                           note: str = "") -> CalendarBook:
+    def with_year_schedule(
+        self, year: int, days: list[CalendarDay], *, entered_by: str, entered_at: datetime, note: str = ""
+    ) -> CalendarBook:
         """Replace the company's entries of one year by its whole schedule and mark the year covered.
 
         All or nothing: a date outside the year, a date twice or a schedule with no holiday is refused."""
@@ -187,7 +199,9 @@ def check_year_schedule(year: int, days: list[CalendarDay], where: list[str] | N
         if entry.date.year != year:
             raise CalendarChangeError(f"{where[i]}.date", f"{entry.date.isoformat()} is not in {year}")
         if entry.date in seen:
-            raise CalendarChangeError(f"{where[i]}.date", f"{entry.date.isoformat()} is given twice (also {seen[entry.date]})")
+            raise CalendarChangeError(
+                f"{where[i]}.date", f"{entry.date.isoformat()} is given twice (also {seen[entry.date]})"
+            )
         seen[entry.date] = where[i]
     if not any(not e.working for e in days):
         raise CalendarChangeError("days", f"the schedule of {year} names no holiday: give the whole year's schedule")

@@ -49,7 +49,9 @@ def keep_calendar_copy(service: ServiceRuntime, table: Table, *, purpose: str = 
         book = holder.book
         today = service.db.clock().date()
         return CalendarCopyRead(
-            version=book.version, calendars=book.names, coverage=book.coverage(),
+            version=book.version,
+            calendars=book.names,
+            coverage=book.coverage(),
             covered_until={n: book.calendar(n).covered_until(today) for n in book.names},
         )
 

@@ -102,14 +102,18 @@ def _finish(year: int | None, entries: list[tuple[str, CalendarDay]], file_year:
 
 
 def _parse_csv(text: str, year: int | None) -> YearSchedule:
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not lines:
         raise CalendarChangeError("file", "the file is empty")
     header_no, header = lines[0]
     columns = [c.strip().lower() for c in next(csv.reader([header]))]
     missing = [c for c in ("date", "kind", "name") if c not in columns]
     if missing:
-        raise CalendarChangeError(f"line {header_no}", f"the header must name date, kind and name (missing: {', '.join(missing)})")
+        raise CalendarChangeError(
+            f"line {header_no}", f"the header must name date, kind and name (missing: {', '.join(missing)})"
+        )
     entries: list[tuple[str, CalendarDay]] = []
     for number, line in lines[1:]:
         row = next(csv.reader(io.StringIO(line)))

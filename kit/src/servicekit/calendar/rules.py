@@ -341,7 +341,9 @@ class BusinessCalendar:
             if i < len(index.starts):
                 return _from_us(max(index.starts[i], t))
             year += 1
-        raise ValueError(f"calendar {self.name!r} has no working time within {_MAX_IDLE_YEARS} years of {dt.isoformat()}")
+        raise ValueError(
+            f"calendar {self.name!r} has no working time within {_MAX_IDLE_YEARS} years of {dt.isoformat()}"
+        )
 
     def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
         """The moment when `duration` of working time has elapsed since `start` (UTC).

@@ -83,8 +83,14 @@ async def keep_copy(session: AsyncSession, table: Table, envelope: Envelope) -> 
 class CalendarHolder:
     """A process's current calendar book; `refresh` reloads it when another replica or an event changed it."""
 
-    def __init__(self, db: Database, table: Table, *, today: Callable[[], date] | None = None,
-                 seed: Callable[[CalendarBook], CalendarBook] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        table: Table,
+        *,
+        today: Callable[[], date] | None = None,
+        seed: Callable[[CalendarBook], CalendarBook] | None = None,
+    ) -> None:
         self.db = db
         self.table = table
         self.book = seed(CalendarBook()) if seed else CalendarBook()

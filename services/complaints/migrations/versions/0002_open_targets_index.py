@@ -19,12 +19,17 @@ def upgrade() -> None:
     with op.batch_alter_table("sla_targets", schema=None) as batch_op:
         batch_op.drop_index("ix_sla_targets_state")
         batch_op.create_index(
-            "ix_sla_targets_open", ["target", "state"], unique=False,
-            postgresql_where=sa.text("met_at IS NULL"), sqlite_where=sa.text("met_at IS NULL"),
+            "ix_sla_targets_open",
+            ["target", "state"],
+            unique=False,
+            postgresql_where=sa.text("met_at IS NULL"),
+            sqlite_where=sa.text("met_at IS NULL"),
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("sla_targets", schema=None) as batch_op:
-        batch_op.drop_index("ix_sla_targets_open", postgresql_where=sa.text("met_at IS NULL"), sqlite_where=sa.text("met_at IS NULL"))
+        batch_op.drop_index(
+            "ix_sla_targets_open", postgresql_where=sa.text("met_at IS NULL"), sqlite_where=sa.text("met_at IS NULL")
+        )
         batch_op.create_index("ix_sla_targets_state", ["state"], unique=False)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import servicekit.db
+from servicekit.migrations import create_calendar_table_v1, drop_calendar_table_v1
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -18,14 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "business_calendar",
-        sa.Column("id", sa.SmallInteger(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("book", sa.Text(), nullable=False),
-        sa.Column("updated_at", servicekit.db.UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
+    create_calendar_table_v1()
     op.create_table(
         "calendar_recomputes",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -43,8 +37,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
-        "ix_calendar_recomputes_due", "calendar_recomputes", ["next_run_at"], unique=False,
-        postgresql_where=sa.text("next_run_at IS NOT NULL"), sqlite_where=sa.text("next_run_at IS NOT NULL"),
+        "ix_calendar_recomputes_due",
+        "calendar_recomputes",
+        ["next_run_at"],
+        unique=False,
+        postgresql_where=sa.text("next_run_at IS NOT NULL"),
+        sqlite_where=sa.text("next_run_at IS NOT NULL"),
     )
     with op.batch_alter_table("sla_targets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("provisional", sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -53,7 +51,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("sla_targets", schema=None) as batch_op:
         batch_op.drop_column("provisional")
-    op.drop_index("ix_calendar_recomputes_due", table_name="calendar_recomputes",
-                  postgresql_where=sa.text("next_run_at IS NOT NULL"), sqlite_where=sa.text("next_run_at IS NOT NULL"))
+    op.drop_index(
+        "ix_calendar_recomputes_due",
+        table_name="calendar_recomputes",
+        postgresql_where=sa.text("next_run_at IS NOT NULL"),
+        sqlite_where=sa.text("next_run_at IS NOT NULL"),
+    )
     op.drop_table("calendar_recomputes")
-    op.drop_table("business_calendar")
+    drop_calendar_table_v1()

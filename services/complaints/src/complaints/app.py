@@ -23,8 +23,11 @@ from servicekit.runtime import ServiceRuntime
 
 def create_service(**overrides: Any) -> ServiceRuntime:
     service = ServiceRuntime(
-        "complaints", metadata=Base.metadata, tables=kit,
-        description="Complaints and service cases, SLA clocks and escalation (R-20 .. R-32)", **overrides,
+        "complaints",
+        metadata=Base.metadata,
+        tables=kit,
+        description="Complaints and service cases, SLA clocks and escalation (R-20 .. R-32)",
+        **overrides,
     )
     settings = complaints_settings()
     sla_metrics.initialise_series()
@@ -33,14 +36,22 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     unknown = sla_service.policy_matrix().calendars() - set(calendar.book.names)
     if unknown:  # a policy naming a calendar nobody defined fails the start, not the first case
         raise ValueError(f"SLA policy names unknown business calendars: {', '.join(sorted(unknown))}")
-    for router in (cases_api.router, compensations_api.router, corrective_actions_api.router, reports_api.router,
-                   calendar_api.router):
+    for router in (
+        cases_api.router,
+        compensations_api.router,
+        corrective_actions_api.router,
+        reports_api.router,
+        calendar_api.router,
+    ):
         service.include_router(router)
     service.consume("customer-events", cases_consumers.on_customer_event)
     service.every("sla evaluator", settings.evaluator_interval_seconds, lambda: sla_scheduled.evaluate_due(service.db))
     service.every("calendar refresh", settings.calendar_refresh_seconds, calendar.refresh)
-    service.every("calendar recompute", settings.calendar_recompute_interval_seconds,
-                  lambda: calendar_scheduled.recompute_due(service.db))
+    service.every(
+        "calendar recompute",
+        settings.calendar_recompute_interval_seconds,
+        lambda: calendar_scheduled.recompute_due(service.db),
+    )
     service.every("sla gauges", settings.gauges_interval_seconds, lambda: sla_scheduled.refresh_gauges(service.db))
     return service
 

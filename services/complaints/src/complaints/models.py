@@ -12,5 +12,15 @@ from complaints.corrective_actions.models import CorrectiveAction
 from complaints.sla.models import ClockEntry, SlaTargetRow
 
 __all__ = [
-    "Base", "CalendarRecompute", "Case", "ClockEntry", "Compensation", "CorrectiveAction", "CustomerView", "SlaTargetRow", "TimelineEntry", "calendar_book", "kit",
+    "Base",
+    "CalendarRecompute",
+    "Case",
+    "ClockEntry",
+    "Compensation",
+    "CorrectiveAction",
+    "CustomerView",
+    "SlaTargetRow",
+    "TimelineEntry",
+    "calendar_book",
+    "kit",
 ]

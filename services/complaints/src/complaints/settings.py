@@ -1,4 +1,4 @@
-"""Complaints' own settings (`CRM_COMPLAINTS_…`). Company defaults from domain.md; every number configurable.
+"""Complaints' own settings (`CRM_COMPLAINTS_…`). Defaults from docs/business-rules.md; every number configurable.
 
 Structured settings (SLA policy matrix, routing rules, approval limits, extra holidays) are JSON in the
 environment, e.g. CRM_COMPLAINTS_APPROVAL_LIMITS='{"agent": 800, "manager": 30000}'.
@@ -21,7 +21,9 @@ from complaints.routing.rules import DEFAULT_ROUTING
 class ComplaintsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CRM_COMPLAINTS_", extra="ignore")
 
-    sla_policy: dict[str, Any] | None = Field(default=None, description="SLA policy matrix; None = the R-23..R-26 defaults")
+    sla_policy: dict[str, Any] | None = Field(
+        default=None, description="SLA policy matrix; None = the R-23..R-26 defaults"
+    )
     routing: list[dict[str, Any]] = Field(default_factory=lambda: list(DEFAULT_ROUTING))
     approval_limits: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_APPROVAL_LIMITS))
     currency: str = "CNY"

@@ -59,11 +59,13 @@ async def test_a_bad_file_is_a_422_naming_line_and_field_and_changes_nothing(cli
 
 
 async def test_bad_requests_name_the_field(client):
-    response = await client.put("/calendar/years/2027", json={"days": [{"date": "2027-01-01", "working": False}]},
-                                headers=ADMIN)
+    response = await client.put(
+        "/calendar/years/2027", json={"days": [{"date": "2027-01-01", "working": False}]}, headers=ADMIN
+    )
     assert response.status_code == 422 and response.json()["error"]["field"] == "days[0].name"
-    response = await client.put("/calendar/calendars/night", headers=ADMIN, json={
-        "week": {"mon": [{"start": "18:00", "end": "09:00"}]}})
+    response = await client.put(
+        "/calendar/calendars/night", headers=ADMIN, json={"week": {"mon": [{"start": "18:00", "end": "09:00"}]}}
+    )
     assert response.status_code == 422 and "before" in response.json()["error"]["message"]
     assert (await client.get("/calendar/years/2027?calendar=nope", headers=ADMIN)).status_code == 404
     assert (await client.delete("/calendar/days/2031-01-01", headers=ADMIN)).status_code == 404
@@ -106,12 +108,19 @@ async def test_provisional_deadline_is_recomputed_when_the_year_is_entered(clien
 
 
 async def test_a_company_day_and_a_saturday_calendar(client, clean_2027):
-    response = await client.put("/calendar/days/2027-06-01", json={"working": False, "name": "company outing"},
-                                headers=ADMIN)
+    response = await client.put(
+        "/calendar/days/2027-06-01", json={"working": False, "name": "company outing"}, headers=ADMIN
+    )
     assert response.status_code == 200
     view = (await client.get("/calendar/years/2027", headers=ADMIN)).json()
     assert view["source"] is None  # one entry does not make a year known
-    assert {"date": "2027-06-01", "weekday": "tue", "working": False, "name": "company outing", "source": "company"} in view["days"]
+    assert {
+        "date": "2027-06-01",
+        "weekday": "tue",
+        "working": False,
+        "name": "company outing",
+        "source": "company",
+    } in view["days"]
     assert (await client.delete("/calendar/days/2027-06-01", headers=ADMIN)).status_code == 200
     week = {d: [{"start": "09:00", "end": "18:00"}] for d in ("mon", "tue", "wed", "thu", "fri")}
     week["sat"] = [{"start": "09:00", "end": "12:00"}]

@@ -29,11 +29,29 @@ async def test_complaint_lifecycle_with_timeline_and_sla(client, complaint) -> N
         assert response.status_code == 200, response.json()
     final = (await client.get(f"/cases/{cid}", headers=HANDLER)).json()
     assert (final["state"], final["close_outcome"]) == ("closed", "resolved")
-    assert [e["action"] for e in final["timeline"]] == ["open", "acknowledge", "investigate", "report", "propose_resolution", "accept", "close"]
-    assert {t["target"]: t["state"] for t in final["sla"]} == {"first_response": "met", "investigation_report": "met", "resolution": "met"}
+    assert [e["action"] for e in final["timeline"]] == [
+        "open",
+        "acknowledge",
+        "investigate",
+        "report",
+        "propose_resolution",
+        "accept",
+        "close",
+    ]
+    assert {t["target"]: t["state"] for t in final["sla"]} == {
+        "first_response": "met",
+        "investigation_report": "met",
+        "resolution": "met",
+    }
     types = [e["type"] for e in await outbox_events(service, cid)]
-    for expected in ("case.received.v1", "case.acknowledged.v1", "case.investigation_reported.v1",
-                     "case.resolution_proposed.v1", "case.resolved.v1", "case.closed.v1"):
+    for expected in (
+        "case.received.v1",
+        "case.acknowledged.v1",
+        "case.investigation_reported.v1",
+        "case.resolution_proposed.v1",
+        "case.resolved.v1",
+        "case.closed.v1",
+    ):
         assert expected in types
 
 
@@ -85,7 +103,9 @@ async def test_rejected_resolution_opens_a_linked_case_r29(client, complaint) ->
     cid = (await client.post("/cases", json=complaint(), headers=HANDLER)).json()["id"]
     for action in ("acknowledge", "investigate", "propose-resolution"):
         await client.post(f"/cases/{cid}/{action}", json={}, headers=HANDLER)
-    rejected = (await client.post(f"/cases/{cid}/reject", json={"note": "customer wants a refund"}, headers=HANDLER)).json()
+    rejected = (
+        await client.post(f"/cases/{cid}/reject", json={"note": "customer wants a refund"}, headers=HANDLER)
+    ).json()
     assert (rejected["state"], rejected["close_outcome"]) == ("closed", "rejected")
     follow_up = (await client.get(f"/cases/{rejected['reopened_as']}", headers=HANDLER)).json()
     assert follow_up["reopened_from"] == cid
@@ -132,8 +152,12 @@ async def test_severity_change_recomputes_deadlines_tighter(client, complaint) -
 
 async def test_service_request_needs_manager_dispatch_and_approval_r21(client, complaint) -> None:
     cid = (await client.post("/cases", json=complaint(kind="service_request"), headers=HANDLER)).json()["id"]
-    assert (await client.post(f"/cases/{cid}/dispatch", json={"technician": "tom", "mode": "remote"}, headers=HANDLER)).status_code == 403
-    assert (await client.post(f"/cases/{cid}/dispatch", json={"technician": "tom", "mode": "remote"}, headers=MANAGER)).json()["approval_needed"]
+    assert (
+        await client.post(f"/cases/{cid}/dispatch", json={"technician": "tom", "mode": "remote"}, headers=HANDLER)
+    ).status_code == 403
+    assert (
+        await client.post(f"/cases/{cid}/dispatch", json={"technician": "tom", "mode": "remote"}, headers=MANAGER)
+    ).json()["approval_needed"]
     blocked = await client.post(f"/cases/{cid}/start-service", json={}, headers=HANDLER)
     assert (blocked.status_code, blocked.json()["error"]["code"]) == (409, "approval_required")
     assert (await client.post(f"/cases/{cid}/approve-service", json={}, headers=MANAGER)).status_code == 200
@@ -141,14 +165,24 @@ async def test_service_request_needs_manager_dispatch_and_approval_r21(client, c
         assert (await client.post(f"/cases/{cid}/{action}", json={}, headers=HANDLER)).status_code == 200
     types = [e["type"] for e in await outbox_events(service, cid)]
     assert [t for t in types if t.startswith("service_request.")] == [
-        "service_request.dispatched.v1", "service_request.approved.v1", "service_request.started.v1",
-        "service_request.signed_off.v1", "service_request.archived.v1"]
+        "service_request.dispatched.v1",
+        "service_request.approved.v1",
+        "service_request.started.v1",
+        "service_request.signed_off.v1",
+        "service_request.archived.v1",
+    ]
 
 
 async def test_department_queue_r27(client, complaint) -> None:
-    cid = (await client.post("/cases", json=complaint(cause_category="quality/packaging"), headers=HANDLER)).json()["id"]
-    queue = (await client.get("/cases?department=rnd&limit=500", headers=bearer("rick", "rnd", team="lab"))).json()["items"]
+    cid = (await client.post("/cases", json=complaint(cause_category="quality/packaging"), headers=HANDLER)).json()[
+        "id"
+    ]
+    queue = (await client.get("/cases?department=rnd&limit=500", headers=bearer("rick", "rnd", team="lab"))).json()[
+        "items"
+    ]
     assert cid in {c["id"] for c in queue}
-    moved = (await client.post(f"/cases/{cid}/reassign", json={"department": "marketing", "owner": "mia"}, headers=HANDLER)).json()
+    moved = (
+        await client.post(f"/cases/{cid}/reassign", json={"department": "marketing", "owner": "mia"}, headers=HANDLER)
+    ).json()
     assert (moved["department"], moved["owner"]) == ("marketing", "mia")
     assert len(await outbox_events(service, cid, "case.assigned.v1")) == 1

@@ -13,8 +13,8 @@ from complaints.app import service
 from complaints.cases import consumers
 from complaints.cases.models import Case, CustomerView, TimelineEntry
 from contracts import Envelope
-from contracts.events.customer import CustomerErasedV1, CustomerRegisteredV1
-from servicekit.testing import bearer, broker_ready, eventually, publish, running
+from contracts.events.customer import CustomerErasedV1
+from servicekit.testing import bearer, broker_ready, customer_registered, eventually, publish, running
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
 
@@ -30,17 +30,27 @@ async def deliver(event, customer_id: str, version: int) -> None:
 async def test_erasure_clears_names_and_case_texts_but_keeps_the_cases() -> None:
     customer_id, bystander = str(uuid.uuid4()), str(uuid.uuid4())
     at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    await deliver(CustomerRegisteredV1(customer_id=customer_id, number="KH-2026-000902", name="张三商行", customer_type="potential",
-                                       stage="contact", tier="low", service_level="normal", registered_at=at), customer_id, 1)
+    await deliver(
+        customer_registered(customer_id, number="KH-2026-000902", name="张三商行", registered_at=at),
+        customer_id,
+        1,
+    )
     async with running(service.app) as client:
         ids = []
         for cid in (customer_id, bystander):
-            body = {"kind": "complaint", "customer_id": cid, "channel": "hotline", "content": "张三 13812345678 包装破损",
-                    "requested_outcome": "call 张三 back"}
+            body = {
+                "kind": "complaint",
+                "customer_id": cid,
+                "channel": "hotline",
+                "content": "张三 13812345678 包装破损",
+                "requested_outcome": "call 张三 back",
+            }
             created = await client.post("/cases", json=body, headers=HANDLER)
             assert created.status_code == 201, created.text
             ids.append(created.json()["id"])
-            acknowledged = await client.post(f"/cases/{ids[-1]}/acknowledge", json={"note": "spoke to 张三"}, headers=HANDLER)
+            acknowledged = await client.post(
+                f"/cases/{ids[-1]}/acknowledge", json={"note": "spoke to 张三"}, headers=HANDLER
+            )
             assert acknowledged.status_code == 200, acknowledged.text
 
     for _ in range(2):  # a repeated erasure changes nothing more
@@ -53,8 +63,11 @@ async def test_erasure_clears_names_and_case_texts_but_keeps_the_cases() -> None
         assert (erased.content, erased.requested_outcome) == ("erased", None)
         assert (erased.kind, erased.state, erased.severity) == (kept.kind, kept.state, kept.severity)  # statistics stay
         assert (kept.content, kept.requested_outcome) == ("张三 13812345678 包装破损", "call 张三 back")
-        notes = {row.case_id: row.note for row in await session.scalars(select(TimelineEntry).where(TimelineEntry.case_id.in_(ids)))
-                 if row.action == "acknowledge"}
+        notes = {
+            row.case_id: row.note
+            for row in await session.scalars(select(TimelineEntry).where(TimelineEntry.case_id.in_(ids)))
+            if row.action == "acknowledge"
+        }
         assert notes == {ids[0]: None, ids[1]: "spoke to 张三"}
 
 
@@ -62,10 +75,23 @@ async def test_case_for_an_unknown_customer_is_linked_when_the_customer_event_ar
     customer_id = str(uuid.uuid4())
     case = (await client.post("/cases", json=complaint(customer_id=customer_id), headers=HANDLER)).json()
     assert case["tier"] == "unknown"
-    registered = Envelope.wrap(CustomerRegisteredV1(
-        customer_id=customer_id, number="KH-2026-000999", name="迟到的客户", customer_type="strategic", stage="stable",
-        tier="high", service_level="vip", owner="olga", team="east", registered_at=datetime.now(UTC),
-    ), producer="customer", aggregate_id=customer_id, aggregate_version=1)
+    registered = Envelope.wrap(
+        customer_registered(
+            customer_id,
+            number="KH-2026-000999",
+            name="迟到的客户",
+            customer_type="strategic",
+            stage="stable",
+            tier="high",
+            service_level="vip",
+            owner="olga",
+            team="east",
+            registered_at=datetime.now(UTC),
+        ),
+        producer="customer",
+        aggregate_id=customer_id,
+        aggregate_version=1,
+    )
     await broker_ready(service)
     await publish(registered)
 

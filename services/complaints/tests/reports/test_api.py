@@ -29,6 +29,9 @@ async def test_monthly_review_json_and_csv_r32(client, complaint) -> None:
     assert all(0 <= r["timeliness"] <= 1 for r in rows)
     as_csv = await client.get(f"/reports/monthly?month={month}&format=csv", headers=SUPERVISOR)
     assert as_csv.headers["content-type"].startswith("text/csv")
-    assert as_csv.text.splitlines()[0] == "department,owner,closed,resolved_within_sla,timeliness,reopened,unfounded,compensation_total"
+    assert (
+        as_csv.text.splitlines()[0]
+        == "department,owner,closed,resolved_within_sla,timeliness,reopened,unfounded,compensation_total"
+    )
     assert (await client.get("/reports/monthly?month=2026-13", headers=SUPERVISOR)).json()["error"]["field"] == "month"
     assert (await client.get(f"/reports/monthly?month={month}", headers=HANDLER)).status_code == 403

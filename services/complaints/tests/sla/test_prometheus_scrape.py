@@ -86,12 +86,18 @@ def complaints(tmp_path: Path) -> Iterator[Running]:
     log = open(tmp_path / "complaints.log", "w+")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "crm_cli.main", "serve", "complaints"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        poll(lambda: httpx.get(f"{url}/readyz", timeout=2).status_code == 200, "complaints /readyz",
-             ("complaints", process, log))
+        poll(
+            lambda: httpx.get(f"{url}/readyz", timeout=2).status_code == 200,
+            "complaints /readyz",
+            ("complaints", process, log),
+        )
         yield url, process, log
     finally:
         stop(process, signal.SIGINT)
@@ -122,14 +128,24 @@ def prometheus(tmp_path: Path, complaints: Running) -> Iterator[Running]:
     port = free_port()
     log = open(tmp_path / "prometheus.log", "w+")  # noqa: SIM115
     process = subprocess.Popen(
-        [binary, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+        [
+            binary,
+            f"--config.file={config}",
+            f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--log.level=warn",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        poll(lambda: httpx.get(f"{url}/-/ready", timeout=2).status_code == 200, "prometheus /-/ready",
-             ("prometheus", process, log))
+        poll(
+            lambda: httpx.get(f"{url}/-/ready", timeout=2).status_code == 200,
+            "prometheus /-/ready",
+            ("prometheus", process, log),
+        )
         yield url, process, log
     finally:
         stop(process, signal.SIGTERM)

@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from contracts.events.calendar import CalendarDay
-from servicekit.calendar.book import CalendarBook
 from complaints.sla.rules import (
     DEFAULT_POLICY_CONFIG,
     ClockEvent,
@@ -21,6 +19,8 @@ from complaints.sla.rules import (
     next_due_at,
     resolution_seconds,
 )
+from contracts.events.calendar import CalendarDay
+from servicekit.calendar.book import CalendarBook
 
 SH = ZoneInfo("Asia/Shanghai")
 H, M = timedelta(hours=1), timedelta(minutes=1)
@@ -42,6 +42,7 @@ def run(history, now, matrix=MATRIX, cal=CAL):
 
 
 # --- policy matrix ------------------------------------------------------------------------------
+
 
 def test_default_complaint_targets():
     p = MATRIX.policy_for("complaint", "normal", "mid", "hotline")
@@ -65,27 +66,48 @@ def test_default_channel_standards():
 
 
 def test_most_specific_rule_wins_regardless_of_order():
-    matrix = PolicyMatrix.from_config({"rules": [
-        {"id": "complaint-high", "match": {"kind": "complaint", "tier": "high"}, "targets": {"resolution": {"working_days": 2}}},
-        {"id": "all", "match": {"kind": "*"}, "targets": {"resolution": {"working_days": 9}, "first_response": {"hours": 4}}},
-        {"id": "complaint", "match": {"kind": "complaint"}, "targets": {"resolution": {"working_days": 5}}},
-        {"id": "high-serious-chat", "match": {"kind": "complaint", "tier": "high", "severity": "serious", "channel": "online_chat"},
-         "targets": {"first_response": None}},
-    ]})
+    matrix = PolicyMatrix.from_config(
+        {
+            "rules": [
+                {
+                    "id": "complaint-high",
+                    "match": {"kind": "complaint", "tier": "high"},
+                    "targets": {"resolution": {"working_days": 2}},
+                },
+                {
+                    "id": "all",
+                    "match": {"kind": "*"},
+                    "targets": {"resolution": {"working_days": 9}, "first_response": {"hours": 4}},
+                },
+                {"id": "complaint", "match": {"kind": "complaint"}, "targets": {"resolution": {"working_days": 5}}},
+                {
+                    "id": "high-serious-chat",
+                    "match": {"kind": "complaint", "tier": "high", "severity": "serious", "channel": "online_chat"},
+                    "targets": {"first_response": None},
+                },
+            ]
+        }
+    )
     high = matrix.policy_for("complaint", "normal", "high", "email")
     assert high.target("resolution").working_days == 2
     assert high.target("first_response").duration == 4 * H  # inherited from the wildcard rule
     assert high.rules == ("all", "complaint", "complaint-high")
     assert matrix.policy_for("complaint", "normal", "low", "email").target("resolution").working_days == 5
     assert matrix.policy_for("inquiry").target("resolution").working_days == 9
-    assert matrix.policy_for("complaint", "serious", "high", "online_chat").target("first_response") is None  # null removes
+    assert (
+        matrix.policy_for("complaint", "serious", "high", "online_chat").target("first_response") is None
+    )  # null removes
 
 
 def test_equal_specificity_later_rule_wins():
-    matrix = PolicyMatrix.from_config({"rules": [
-        {"id": "a", "match": {"kind": "complaint"}, "targets": {"resolution": {"working_days": 5}}},
-        {"id": "b", "match": {"channel": "email"}, "targets": {"resolution": {"working_days": 4}}},
-    ]})
+    matrix = PolicyMatrix.from_config(
+        {
+            "rules": [
+                {"id": "a", "match": {"kind": "complaint"}, "targets": {"resolution": {"working_days": 5}}},
+                {"id": "b", "match": {"channel": "email"}, "targets": {"resolution": {"working_days": 4}}},
+            ]
+        }
+    )
     assert matrix.policy_for("complaint", channel="email").target("resolution").working_days == 4
 
 
@@ -102,10 +124,12 @@ def test_config_validation():
 
 def test_default_config_is_plain_json_data():
     import json
+
     assert PolicyMatrix.from_config(json.loads(json.dumps(DEFAULT_POLICY_CONFIG))) == MATRIX
 
 
 # --- deadlines ----------------------------------------------------------------------------------
+
 
 def test_friday_evening_complaint_crosses_the_weekend():
     st = run([received(sh(3, 6, 17, 30))], now=sh(3, 6, 17, 40))
@@ -133,8 +157,12 @@ def test_wall_pause_of_two_hours_pushes_deadline_by_two_hours():
 def test_overnight_pause_pushes_business_deadline_by_paused_working_time_only():
     t0 = sh(3, 9, 10)
     base = run([received(t0)], now=t0)["investigation_report"].deadline
-    history = [received(t0), ClockEvent.met(t0 + 30 * M, "first_response"),
-               ClockEvent.paused(sh(3, 10, 17)), ClockEvent.resumed(sh(3, 11, 10))]  # 1 h + 1 h working time
+    history = [
+        received(t0),
+        ClockEvent.met(t0 + 30 * M, "first_response"),
+        ClockEvent.paused(sh(3, 10, 17)),
+        ClockEvent.resumed(sh(3, 11, 10)),
+    ]  # 1 h + 1 h working time
     st = run(history, now=sh(3, 11, 11))
     assert st["investigation_report"].deadline == CAL.add_working_time(base, 2 * H) == sh(3, 12, 12)
     assert CAL.working_time_between(sh(3, 10, 17), sh(3, 11, 10)) == 2 * H
@@ -153,8 +181,12 @@ def test_open_pause_freezes_the_clock_and_has_no_due_time():
 
 def test_severity_change_recomputes_tighter_deadlines_from_received_time():
     t0 = sh(3, 9, 10)  # Monday
-    history = [received(t0), ClockEvent.met(t0 + 20 * M, "first_response"),
-               ClockEvent.paused(sh(3, 9, 14)), ClockEvent.resumed(sh(3, 9, 15))]
+    history = [
+        received(t0),
+        ClockEvent.met(t0 + 20 * M, "first_response"),
+        ClockEvent.paused(sh(3, 9, 14)),
+        ClockEvent.resumed(sh(3, 9, 15)),
+    ]
     before = run(history, now=sh(3, 10, 9, 30))
     assert before["resolution"].deadline == sh(3, 17, 11)  # 6 working days + 1 h paused
     changed = history + [ClockEvent.policy_changed(sh(3, 10, 9, 30), severity="serious")]
@@ -167,15 +199,22 @@ def test_severity_change_recomputes_tighter_deadlines_from_received_time():
 
 def test_severity_change_can_date_a_breach_before_the_change():
     t0 = sh(3, 9, 10)
-    history = [received(t0), ClockEvent.met(t0 + 20 * M, "first_response"),
-               ClockEvent.policy_changed(sh(3, 10, 15), severity="serious")]
+    history = [
+        received(t0),
+        ClockEvent.met(t0 + 20 * M, "first_response"),
+        ClockEvent.policy_changed(sh(3, 10, 15), severity="serious"),
+    ]
     inv = run(history, now=sh(3, 10, 15))["investigation_report"]
     assert inv.state == "breached" and inv.breached_at == inv.deadline == sh(3, 10, 10)
 
 
 def test_met_before_deadline_is_met_and_stays_met():
     t0 = sh(3, 9, 10)
-    history = [received(t0), ClockEvent.met(t0 + 40 * M, "first_response"), ClockEvent.met(t0 + 90 * M, "first_response")]
+    history = [
+        received(t0),
+        ClockEvent.met(t0 + 40 * M, "first_response"),
+        ClockEvent.met(t0 + 90 * M, "first_response"),
+    ]
     fr = run(history, now=sh(4, 30, 10))["first_response"]
     assert fr.state == "met" and fr.met_at == t0 + 40 * M and fr.breached_at is None
     assert fr.used_ratio == pytest.approx(40 / 60)
@@ -205,8 +244,14 @@ def test_at_risk_at_75_percent():
 
 
 def test_at_risk_ratio_is_configurable_per_target():
-    matrix = PolicyMatrix.from_config({"at_risk_ratio": 0.9, "rules": [{"targets": {
-        "first_response": {"hours": 1, "at_risk_ratio": 0.5}, "resolution": {"working_hours": 10}}}]})
+    matrix = PolicyMatrix.from_config(
+        {
+            "at_risk_ratio": 0.9,
+            "rules": [
+                {"targets": {"first_response": {"hours": 1, "at_risk_ratio": 0.5}, "resolution": {"working_hours": 10}}}
+            ],
+        }
+    )
     st = run([received(sh(3, 9, 10))], now=sh(3, 9, 10, 30), matrix=matrix)
     assert st["first_response"].state == "at_risk"
     assert st["resolution"].at_risk_at == sh(3, 10, 11)  # 9 of 10 working hours: 7 on Monday, 2 on Tuesday
@@ -250,8 +295,13 @@ def test_events_after_now_are_ignored():
 
 def test_elapsed_seconds_helpers_exclude_pauses():
     t0 = sh(3, 9, 10)
-    history = [received(t0), ClockEvent.met(t0 + 15 * M, "first_response"), ClockEvent.paused(t0 + H),
-               ClockEvent.resumed(t0 + 3 * H), ClockEvent.met(t0 + 5 * H, "resolution")]
+    history = [
+        received(t0),
+        ClockEvent.met(t0 + 15 * M, "first_response"),
+        ClockEvent.paused(t0 + H),
+        ClockEvent.resumed(t0 + 3 * H),
+        ClockEvent.met(t0 + 5 * H, "resolution"),
+    ]
     assert first_response_seconds(history) == 15 * 60
     assert resolution_seconds(history) == 3 * 3600
     assert resolution_seconds(history[:2]) is None
@@ -265,19 +315,33 @@ def test_deadline_in_an_unknown_year_is_provisional_until_the_year_is_entered():
     assert report.provisional and report.unknown_years == (2027,) and report.calendar == "office"
     assert report.deadline == sh(1, 5, 17, 30, y=2027)  # plain weekdays: Jan 1 counted as a working Friday
     assert not st["first_response"].provisional  # wall clock: no calendar involved
-    schedule = [CalendarDay(date=date(2027, 1, 1), working=False, name="元旦"),
-                CalendarDay(date=date(2027, 1, 4), working=False, name="元旦")]
+    schedule = [
+        CalendarDay(date=date(2027, 1, 1), working=False, name="元旦"),
+        CalendarDay(date=date(2027, 1, 4), working=False, name="元旦"),
+    ]
     entered = BOOK.with_year_schedule(2027, schedule, entered_by="admin", entered_at=t0)
     report = run([received(t0)], now=t0, cal=entered)["investigation_report"]
     assert not report.provisional and report.deadline == sh(1, 7, 17, 30, y=2027)
 
 
 def test_a_policy_rule_names_the_calendar_its_business_targets_run_on():
-    matrix = PolicyMatrix.from_config({"rules": [
-        {"id": "base", "match": {}, "targets": {"first_response": {"hours": 24}, "resolution": {"working_days": 6}}},
-        {"id": "hotline", "match": {"channel": "hotline"}, "calendar": "hotline",
-         "targets": {"resolution": {"working_hours": 4}}},
-    ]})
+    matrix = PolicyMatrix.from_config(
+        {
+            "rules": [
+                {
+                    "id": "base",
+                    "match": {},
+                    "targets": {"first_response": {"hours": 24}, "resolution": {"working_days": 6}},
+                },
+                {
+                    "id": "hotline",
+                    "match": {"channel": "hotline"},
+                    "calendar": "hotline",
+                    "targets": {"resolution": {"working_hours": 4}},
+                },
+            ]
+        }
+    )
     assert matrix.calendars() == {"office", "hotline"}
     t0 = sh(10, 1, 22)  # National Day, at night
     st = run([ClockEvent.received(t0, "complaint", channel="hotline")], now=t0, matrix=matrix, cal=BOOK)
@@ -285,6 +349,11 @@ def test_a_policy_rule_names_the_calendar_its_business_targets_run_on():
     st = run([ClockEvent.received(t0, "complaint", channel="email")], now=t0, matrix=matrix, cal=BOOK)
     assert st["resolution"].calendar == "office" and st["resolution"].deadline == sh(10, 14, 18)
     with pytest.raises(KeyError, match="unknown calendar"):
-        run([ClockEvent.received(t0, "complaint", channel="hotline")], now=t0,
-            matrix=PolicyMatrix.from_config({"rules": [{"match": {}, "calendar": "night-desk",
-                                                        "targets": {"resolution": {"working_days": 1}}}]}), cal=BOOK)
+        run(
+            [ClockEvent.received(t0, "complaint", channel="hotline")],
+            now=t0,
+            matrix=PolicyMatrix.from_config(
+                {"rules": [{"match": {}, "calendar": "night-desk", "targets": {"resolution": {"working_days": 1}}}]}
+            ),
+            cal=BOOK,
+        )

@@ -26,15 +26,22 @@ async def test_two_evaluators_escalate_each_breach_exactly_once(complaint) -> No
         db.session_info.update(service.db.session_info)
     try:
         handled = await asyncio.gather(
-            scheduled.evaluate_due(first, now=later, batch_size=7), scheduled.evaluate_due(second, now=later, batch_size=7)
+            scheduled.evaluate_due(first, now=later, batch_size=7),
+            scheduled.evaluate_due(second, now=later, batch_size=7),
         )
     finally:
         await first.dispose()
         await second.dispose()
     assert sum(handled) >= len(ids)
     for cid in ids:
-        breaches = [e for e in await outbox_events(service, cid, "case.sla_breached.v1") if e["data"]["target"] == "first_response"]
-        escalations = [e for e in await outbox_events(service, cid, "case.escalated.v1") if e["data"]["target"] == "first_response"]
+        breaches = [
+            e
+            for e in await outbox_events(service, cid, "case.sla_breached.v1")
+            if e["data"]["target"] == "first_response"
+        ]
+        escalations = [
+            e for e in await outbox_events(service, cid, "case.escalated.v1") if e["data"]["target"] == "first_response"
+        ]
         assert len(breaches) == 1, cid
         assert len(escalations) == 1
         assert breaches[0]["data"]["deadline"] < later.isoformat()  # dated at the deadline, not when noticed

@@ -30,9 +30,19 @@ from servicekit.runtime import ServiceRuntime
 
 # fixed paths (/customers/lookup, ...) come before records, so /customers/{customer_id} does not shadow them
 ROUTERS = (
-    search_api.router, duplicates_api.router, imports_api.router, exports_api.router, segments_api.router,
-    consent_api.router, audit_api.router, privacy_api.router,
-    records_api.router, figures_api.router, classification_api.router, ownership_api.router, contacts_api.router,
+    search_api.router,
+    duplicates_api.router,
+    imports_api.router,
+    exports_api.router,
+    segments_api.router,
+    consent_api.router,
+    audit_api.router,
+    privacy_api.router,
+    records_api.router,
+    figures_api.router,
+    classification_api.router,
+    ownership_api.router,
+    contacts_api.router,
     key_information_api.router,
 )
 
@@ -49,10 +59,13 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.consume("figures", figures_consumers.on_figures_event)
     service.consume("consent", consent_consumers.on_unsubscribed)  # R-42 unsubscribe link -> withdrawn consent
     service.every(
-        "reclassification", settings.reclassify_interval_seconds,
+        "reclassification",
+        settings.reclassify_interval_seconds,
         classification_scheduled.after_first_interval(lambda: classification_scheduled.reclassify_all(service.db)),
     )
-    service.every("import recovery", 3600.0, imports_scheduled.recovery(service.db))  # fail imports a restart interrupted
+    service.every(
+        "import recovery", 3600.0, imports_scheduled.recovery(service.db)
+    )  # fail imports a restart interrupted
     return service
 
 

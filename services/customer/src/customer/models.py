@@ -17,6 +17,17 @@ from customer.records.models import Customer
 from customer.segments.models import Segment
 
 __all__ = [
-    "AuditEntry", "Base", "ClassificationChange", "Consent", "Contact", "ContactPoint", "Customer", "ImportJob",
-    "OwnerRule", "PendingChange", "Segment", "TierRule", "kit",
+    "AuditEntry",
+    "Base",
+    "ClassificationChange",
+    "Consent",
+    "Contact",
+    "ContactPoint",
+    "Customer",
+    "ImportJob",
+    "OwnerRule",
+    "PendingChange",
+    "Segment",
+    "TierRule",
+    "kit",
 ]

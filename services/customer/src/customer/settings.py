@@ -1,7 +1,8 @@
-"""Customer service settings (`CRM_CUSTOMER_…`). Company defaults from domain.md; every number configurable.
+"""Customer service settings (`CRM_CUSTOMER_…`). Defaults from docs/business-rules.md; every number configurable.
 
 Structured settings are JSON in the environment, e.g.
-CRM_CUSTOMER_DEFAULT_TIER_RULES='[{"name": "big", "priority": 10, "conditions": {"revenue_12m_gte": 1e6}, "sets": {"tier": "high"}}]'.
+CRM_CUSTOMER_DEFAULT_TIER_RULES='[{"name": "big", "priority": 10, "conditions": {"revenue_12m_gte": 1e6},
+"sets": {"tier": "high"}}]'.
 """
 
 from __future__ import annotations

@@ -33,13 +33,21 @@ async def test_auditors_page_through_the_audit_log_with_filters(client, person) 
     by_actor = (await client.get(f"/audit?customer_id={person.customer_id}&actor=nobody", headers=ADMIN)).json()
     assert by_actor["items"] == []
     later = (datetime.now(UTC) + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
-    assert (await client.get(f"/audit?customer_id={person.customer_id}&since={later}", headers=AUDITOR)).json()["items"] == []
+    assert (await client.get(f"/audit?customer_id={person.customer_id}&since={later}", headers=AUDITOR)).json()[
+        "items"
+    ] == []
     earlier = (await client.get(f"/audit?customer_id={person.customer_id}&until={later}", headers=AUDITOR)).json()
     assert len(earlier["items"]) == 3
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("since=2026-01-01T00:00:00", "since"), ("until=yesterday", "until"), ("limit=0", "limit"), ("cursor=abc", "cursor")]
+    ("query", "field"),
+    [
+        ("since=2026-01-01T00:00:00", "since"),
+        ("until=yesterday", "until"),
+        ("limit=0", "limit"),
+        ("cursor=abc", "cursor"),
+    ],
 )
 async def test_bad_audit_query_is_422(client, query, field) -> None:
     response = await client.get(f"/audit?{query}", headers=AUDITOR)

@@ -28,7 +28,9 @@ async def test_change_lag_is_measured_and_late_entries_counted(client, create_cu
     await client.post(f"/customers/{cid}/contacts", json={"name": "钱七"}, headers=AGENT)
     assert sample("crm_customer_changes_entered_late_total", {"kind": "contact"}) == late_before + 1
     assert sample("crm_customer_change_lag_seconds_count", {"kind": "contact"}) == count_before + 2
-    assert sample("crm_customer_change_lag_seconds_bucket", {"kind": "contact", "le": "86400.0"}) == day_bucket_before + 1
+    assert (
+        sample("crm_customer_change_lag_seconds_bucket", {"kind": "contact", "le": "86400.0"}) == day_bucket_before + 1
+    )
     learned = [a.details["learned_at"][:19] for a in await audit_rows(cid) if a.action == "contact_added"]
     assert learned[0] == two_days_ago[:19] and learned[1] > two_days_ago[:19]  # kept for the audit
     future = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from customer.classification import rules as classification
 from servicekit.testing import bearer
 
@@ -15,7 +14,9 @@ async def test_default_rules_are_seeded_and_rule_writes_are_checked(client, narr
     assert [r["name"] for r in seeded] == [r["name"] for r in classification.DEFAULT_TIER_RULES]
     assert {r["updated_by"] for r in seeded} == {"system"}
     assert (await client.put("/tier-rules", json={"rules": narrow_tier_rules}, headers=AGENT)).status_code == 403
-    bad = await client.put("/tier-rules", json={"rules": [{**narrow_tier_rules[0], "conditions": {"revenue_gte": 1}}]}, headers=MANAGER)
+    bad = await client.put(
+        "/tier-rules", json={"rules": [{**narrow_tier_rules[0], "conditions": {"revenue_gte": 1}}]}, headers=MANAGER
+    )
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "rules[0].conditions.revenue_gte")
     assert "revenue_gte" in bad.json()["error"]["message"]
     empty = await client.put("/tier-rules", json={"rules": []}, headers=MANAGER)

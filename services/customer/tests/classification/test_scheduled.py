@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from sqlalchemy import select
 
 from customer.app import service
@@ -21,7 +20,10 @@ async def test_scheduled_pass_reclassifies_after_a_rule_change(client, narrow_ti
     await client.put(f"/customers/{cid}/figures", json={"revenue_12m": "7777777"}, headers=ORDERS)
     assert (await client.get(f"/customers/{cid}", headers=AGENT)).json()["tier"] == "low"
     # a manager lowers the bar; nothing changes until the scheduled pass runs
-    lowered = [{**narrow_tier_rules[0], "conditions": {"revenue_12m_gte": 7_000_000, "revenue_12m_lte": 7_777_777}}, narrow_tier_rules[1]]
+    lowered = [
+        {**narrow_tier_rules[0], "conditions": {"revenue_12m_gte": 7_000_000, "revenue_12m_lte": 7_777_777}},
+        narrow_tier_rules[1],
+    ]
     await client.put("/tier-rules", json=({"rules": lowered}), headers=MANAGER)
     changed = await scheduled.reclassify_all(service.db, batch_size=7)
     assert changed >= 1

@@ -36,7 +36,11 @@ async def test_put_records_who_when_and_source_and_emits_one_event_per_change(cl
     assert (await client.get(url(person), headers=AUDITOR)).json() == body
 
     events = await outbox_events(person.customer_id, "customer.consent_changed.v1")
-    assert [(e["data"]["channel"], e["data"]["granted"]) for e in events] == [("email", True), ("sms", True), ("email", False)]
+    assert [(e["data"]["channel"], e["data"]["granted"]) for e in events] == [
+        ("email", True),
+        ("sms", True),
+        ("email", False),
+    ]
     versions = [e["aggregate_version"] for e in events]
     assert versions == sorted(set(versions))
 
@@ -65,4 +69,9 @@ async def test_another_teams_customer_and_a_foreign_contact_are_not_found(client
     assert (await client.get(foreign, headers=AUDITOR)).status_code == 404
     assert (await client.get(url(person))).status_code == 401
     async with service.db.session() as session:
-        assert await session.scalar(select(func.count()).select_from(Consent).where(Consent.contact_id == person.contact_id)) == 0
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(Consent).where(Consent.contact_id == person.contact_id)
+            )
+            == 0
+        )

@@ -25,7 +25,11 @@ def url(person) -> str:
 
 def unsubscribed(person, at: datetime) -> Envelope:
     event = NotificationUnsubscribedV1(
-        customer_id=person.customer_id, contact_id=person.contact_id, channel="email", purpose="marketing", unsubscribed_at=at
+        customer_id=person.customer_id,
+        contact_id=person.contact_id,
+        channel="email",
+        purpose="marketing",
+        unsubscribed_at=at,
     )
     return Envelope.wrap(event, producer="notifier", aggregate_id=person.contact_id, aggregate_version=1)
 
@@ -51,7 +55,10 @@ async def test_unsubscribe_link_withdraws_consent_once_and_emits_the_event(clien
     assert rows[0]["source"] == "unsubscribe link"
     assert rows[0]["recorded_by"] == "system"
     events = await outbox_events(person.customer_id, "customer.consent_changed.v1")
-    assert [(e["data"]["granted"], e["data"]["source"]) for e in events] == [(True, "web form"), (False, "unsubscribe link")]
+    assert [(e["data"]["granted"], e["data"]["source"]) for e in events] == [
+        (True, "web form"),
+        (False, "unsubscribe link"),
+    ]
 
 
 async def test_a_stale_unsubscribe_does_not_undo_a_newer_grant(client, person) -> None:

@@ -40,9 +40,16 @@ async def test_contact_crud_emits_full_contact_list(client, create_customer, aud
     assert added.status_code == 201
     contact_id = added.json()["id"]
     assert added.json()["primary"] is True  # the only contact is the primary one
-    second = (await client.post(f"/customers/{cid}/contacts", json={"name": "王五", "emails": ["wang@example.cn"]}, headers=AGENT)).json()
-    changed = await client.patch(f"/customers/{cid}/contacts/{contact_id}",
-                                 json={"phones": ["+86 139 0000 1111"], "name": "张三丰"}, headers=AGENT)
+    second = (
+        await client.post(
+            f"/customers/{cid}/contacts", json={"name": "王五", "emails": ["wang@example.cn"]}, headers=AGENT
+        )
+    ).json()
+    changed = await client.patch(
+        f"/customers/{cid}/contacts/{contact_id}",
+        json={"phones": ["+86 139 0000 1111"], "name": "张三丰"},
+        headers=AGENT,
+    )
     assert changed.status_code == 200
     assert changed.json()["name"] == "张三丰" and changed.json()["pending_changes"] == []
     bad = await client.patch(f"/customers/{cid}/contacts/{contact_id}", json={"emails": ["@"]}, headers=AGENT)
@@ -52,8 +59,9 @@ async def test_contact_crud_emits_full_contact_list(client, create_customer, aud
     final = await events_for(cid, "customer.contacts_changed.v1")
     assert [len(e["data"]["contacts"]) for e in final] == [1, 2, 2, 1]
     assert final[2]["data"]["contacts"][0]["phone"] == "+8613900001111"
-    assert final[3]["data"]["contacts"] == [{"contact_id": second["id"], "name": "王五", "email": "wang@example.cn",
-                                             "phone": None, "primary": True}]
+    assert final[3]["data"]["contacts"] == [
+        {"contact_id": second["id"], "name": "王五", "email": "wang@example.cn", "phone": None, "primary": True}
+    ]
     versions = [e["aggregate_version"] for e in final]
     assert versions == sorted(versions) and len(set(versions)) == 4
     actions = [a.action for a in await audit_rows(cid)]

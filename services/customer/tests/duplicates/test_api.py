@@ -43,7 +43,10 @@ async def test_merge_moves_contacts_hides_the_merged_record_and_emits_events_on_
     survivor = await seed(f"Survivor {tag}", phone="+8613922220000")
     merged = await seed(f"Survivor {tag} Ltd", email=f"{tag}@example.com")
     boss = headers("sue", "supervisor")
-    async with Observer("customer.merged.v1") as merged_events, Observer("customer.contacts_changed.v1") as contact_events:
+    async with (
+        Observer("customer.merged.v1") as merged_events,
+        Observer("customer.contacts_changed.v1") as contact_events,
+    ):
         response = await client.post(f"/customers/{survivor}/merge", json={"merged_id": merged}, headers=boss)
         assert response.status_code == 200, response.text
         body = response.json()
@@ -61,9 +64,17 @@ async def test_merge_moves_contacts_hides_the_merged_record_and_emits_events_on_
         assert len(json.loads(changed.body)["data"]["contacts"]) == 2
     async with service.db.session() as session:
         assert (await session.get(Customer, merged)).merged_into == survivor
-        owners = set((await session.scalars(select(Contact.customer_id).where(Contact.customer_id.in_([survivor, merged])))).all())
+        owners = set(
+            (
+                await session.scalars(select(Contact.customer_id).where(Contact.customer_id.in_([survivor, merged])))
+            ).all()
+        )
         assert owners == {survivor}
-        actions = set((await session.scalars(select(AuditEntry.action).where(AuditEntry.customer_id.in_([survivor, merged])))).all())
+        actions = set(
+            (
+                await session.scalars(select(AuditEntry.action).where(AuditEntry.customer_id.in_([survivor, merged])))
+            ).all()
+        )
         assert {"merge", "merged_into"} <= actions
     listed = (await client.get("/customers", params={"q": f"survivor {tag}"}, headers=boss)).json()["items"]
     assert [item["id"] for item in listed] == [survivor]
@@ -75,7 +86,9 @@ async def test_merge_moves_contacts_hides_the_merged_record_and_emits_events_on_
     itself = await client.post(f"/customers/{survivor}/merge", json={"merged_id": survivor}, headers=boss)
     assert itself.status_code == 409
     other = await seed(f"Third {tag}")
-    agent = await client.post(f"/customers/{survivor}/merge", json={"merged_id": other}, headers=headers("al", "agent", team="east"))
+    agent = await client.post(
+        f"/customers/{survivor}/merge", json={"merged_id": other}, headers=headers("al", "agent", team="east")
+    )
     assert agent.status_code == 403
 
 

@@ -29,10 +29,19 @@ def client(module_client):
 async def seeded(client) -> tuple[str, str]:
     tag = uuid.uuid4().hex[:6]
     phone = f"+86139{int(tag, 16) % 10**8:08d}"
-    response = await client.post("/customers", headers=MANAGER, json={
-        "name": f"导出{tag}公司", "team": "east", "owner": "olga", "tags": [f"x{tag}"],
-        "contacts": [{"name": "张三", "phones": [phone], "emails": [f"{tag}@example.com"], "birthday": "1980-01-02"}],
-    })
+    response = await client.post(
+        "/customers",
+        headers=MANAGER,
+        json={
+            "name": f"导出{tag}公司",
+            "team": "east",
+            "owner": "olga",
+            "tags": [f"x{tag}"],
+            "contacts": [
+                {"name": "张三", "phones": [phone], "emails": [f"{tag}@example.com"], "birthday": "1980-01-02"}
+            ],
+        },
+    )
     assert response.status_code == 201, response.text
     return tag, phone
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from customer.app import service
 from servicekit.testing import bearer, outbox_events
 
@@ -22,7 +21,9 @@ async def test_figures_put_reclassifies_with_history_and_event_r03(client, narro
     assert (await client.put(f"/customers/{cid}/figures", json={"revenue_12m": "1"}, headers=AGENT)).status_code == 403
     bad = await client.put(f"/customers/{cid}/figures", json={"orders_12m": -1}, headers=ORDERS)
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "orders_12m")
-    response = await client.put(f"/customers/{cid}/figures", json={"revenue_12m": "95000000.00", "orders_12m": 3}, headers=ORDERS)
+    response = await client.put(
+        f"/customers/{cid}/figures", json={"revenue_12m": "95000000.00", "orders_12m": 3}, headers=ORDERS
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["tier"], body["service_level"]) == ("high", "vip")

@@ -26,14 +26,21 @@ def envelope(event: Event, aggregate_id: str, version: int) -> Envelope:
     return Envelope.wrap(event, producer="test", aggregate_id=aggregate_id, aggregate_version=version)
 
 
-async def test_figures_event_reclassifies_on_the_broker_and_stale_figures_are_ignored(client, narrow_tier_rules, create_customer) -> None:
+async def test_figures_event_reclassifies_on_the_broker_and_stale_figures_are_ignored(
+    client, narrow_tier_rules, create_customer
+) -> None:
     await client.put("/tier-rules", json={"rules": narrow_tier_rules}, headers=MANAGER)
     cid = (await create_customer(client))["id"]
     await broker_ready(service)
 
     def figures(revenue: int, orders: int, day: int) -> OrderFiguresReportedV1:
-        return OrderFiguresReportedV1(customer_id=cid, revenue_12m=Decimal(revenue), orders_12m=orders,
-                                      as_of=date(2026, 11, day), source_system="erp")
+        return OrderFiguresReportedV1(
+            customer_id=cid,
+            revenue_12m=Decimal(revenue),
+            orders_12m=orders,
+            as_of=date(2026, 11, day),
+            source_system="erp",
+        )
 
     async with Observer("customer.classified.v1") as observer:
         await publish(envelope(figures(1000, 9500, 20), cid, 2))
@@ -61,9 +68,19 @@ async def test_figures_event_reclassifies_on_the_broker_and_stale_figures_are_ig
 async def test_complaint_received_counts_towards_figures(client, create_customer) -> None:
     cid = (await create_customer(client))["id"]
     await broker_ready(service)
-    case = CaseReceivedV1(case_id=str(uuid.uuid4()), number="TS-2026-000001", customer_id=cid, kind="complaint",
-                          channel="hotline", severity="normal", cause_category=None, department="customer_service",
-                          owner=None, team=None, received_at=datetime.now(UTC))
+    case = CaseReceivedV1(
+        case_id=str(uuid.uuid4()),
+        number="TS-2026-000001",
+        customer_id=cid,
+        kind="complaint",
+        channel="hotline",
+        severity="normal",
+        cause_category=None,
+        department="customer_service",
+        owner=None,
+        team=None,
+        received_at=datetime.now(UTC),
+    )
     await publish(envelope(case, case.case_id, 1))
 
     async def counted() -> dict | None:

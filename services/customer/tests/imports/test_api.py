@@ -51,10 +51,12 @@ def phone_for(tag: str, n: int) -> str:
 
 
 def good_csv(tag: str) -> str:
-    return (HEADER
-            + f"杭州西湖{tag}科技,软件,high,\"vip,东区\",张三,采购经理,{phone_for(tag, 1)},zs{tag}@example.com,1985-03-04\n"
-            + f"杭州西湖{tag}科技,,,,李四,财务,,ls{tag}@example.com,\n"
-            + f"Acme {tag} Ltd,manufacturing,,,John,,{phone_for(tag, 2)},,\n")
+    return (
+        HEADER
+        + f'杭州西湖{tag}科技,软件,high,"vip,东区",张三,采购经理,{phone_for(tag, 1)},zs{tag}@example.com,1985-03-04\n'
+        + f"杭州西湖{tag}科技,,,,李四,财务,,ls{tag}@example.com,\n"
+        + f"Acme {tag} Ltd,manufacturing,,,John,,{phone_for(tag, 2)},,\n"
+    )
 
 
 async def test_import_creates_customers_with_contacts_events_and_progress_100(client) -> None:
@@ -67,7 +69,9 @@ async def test_import_creates_customers_with_contacts_events_and_progress_100(cl
         assert customer.tier == "high" and customer.tags == ["vip", "东区"] and customer.number.startswith("KH-")
         assert sorted(c.name for c in customer.contacts) == ["张三", "李四"]
         assert [c.primary for c in customer.contacts].count(True) == 1
-        hit = await session.scalar(select(ContactPoint.customer_id).where(ContactPoint.value_index == blind_index(phone_for(tag, 1))))
+        hit = await session.scalar(
+            select(ContactPoint.customer_id).where(ContactPoint.value_index == blind_index(phone_for(tag, 1)))
+        )
         assert hit == customer.id
         outbox = service.tables.outbox
         types = (await session.scalars(select(outbox.c.event_type).where(outbox.c.aggregate_id == customer.id))).all()
@@ -92,10 +96,12 @@ async def test_dry_run_reports_and_writes_nothing(client) -> None:
 
 
 def bad_csv(tag: str) -> str:
-    return (good_csv(tag)
-            + f"Bad {tag} One,,platinum,,王五,,12345,,\n"
-            + f"Bad {tag} Two,,,,赵六,,,not-an-email,1990-13-40\n"
-            + ",,,,,,,,\n")
+    return (
+        good_csv(tag)
+        + f"Bad {tag} One,,platinum,,王五,,12345,,\n"
+        + f"Bad {tag} Two,,,,赵六,,,not-an-email,1990-13-40\n"
+        + ",,,,,,,,\n"
+    )
 
 
 async def test_bad_rows_fail_the_whole_file_with_row_field_and_message(client) -> None:
@@ -129,7 +135,9 @@ async def test_gb18030_csv_utf8_bom_and_xlsx_with_chinese_text(client) -> None:
     sheet = book.active
     for line in good_csv(tag).splitlines():
         sheet.append(next(iter(__import__("csv").reader([line]))))
-    sheet.append([f"深圳{tag}电子", None, None, None, "钱七", None, 13912345678, None, None])  # a phone typed as a number
+    sheet.append(
+        [f"深圳{tag}电子", None, None, None, "钱七", None, 13912345678, None, None]
+    )  # a phone typed as a number
     buffer = io.BytesIO()
     book.save(buffer)
     job = await run_import(client, buffer.getvalue(), file_name="客户.xlsx")
@@ -146,8 +154,17 @@ async def test_unknown_columns_and_unreadable_files_fail_clearly(client) -> None
 
 async def test_duplicates_of_existing_customers_are_reported(client) -> None:
     tag = uuid.uuid4().hex[:6]
-    existing = (await client.post("/customers", headers=EAST, json={
-        "name": f"Existing {tag}", "team": "east", "contacts": [{"name": "A", "phones": [phone_for(tag, 7)]}]})).json()
+    existing = (
+        await client.post(
+            "/customers",
+            headers=EAST,
+            json={
+                "name": f"Existing {tag}",
+                "team": "east",
+                "contacts": [{"name": "A", "phones": [phone_for(tag, 7)]}],
+            },
+        )
+    ).json()
     data = HEADER + f"Another name {tag},,,,B,,{phone_for(tag, 7)},,\n  Existing {tag} ,,,,,,,,\n"
     job = await run_import(client, data.encode())
     reasons = {(d["row"], d["reason"], d["customer_id"]) for d in job["duplicates"]}
@@ -156,5 +173,7 @@ async def test_duplicates_of_existing_customers_are_reported(client) -> None:
 
 
 async def test_only_working_roles_may_import(client) -> None:
-    response = await client.post("/imports", files={"file": ("c.csv", b"name\nA\n")}, headers=bearer("v", "vice_president"))
+    response = await client.post(
+        "/imports", files={"file": ("c.csv", b"name\nA\n")}, headers=bearer("v", "vice_president")
+    )
     assert response.status_code == 403

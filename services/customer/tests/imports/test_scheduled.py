@@ -20,8 +20,14 @@ def client(module_client):
 
 
 async def test_a_job_a_restart_interrupted_is_failed_clearly(client) -> None:
-    job = jobs.new_job(Principal("alice", frozenset({Role.agent}), "east"), "old.csv", b"name\nA\n",
-                       dry_run=False, import_valid_rows=False, created_at=service.clock())
+    job = jobs.new_job(
+        Principal("alice", frozenset({Role.agent}), "east"),
+        "old.csv",
+        b"name\nA\n",
+        dry_run=False,
+        import_valid_rows=False,
+        created_at=service.clock(),
+    )
     job.status = "running"
     async with service.db.session() as session:
         session.add(job)

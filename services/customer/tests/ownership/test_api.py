@@ -26,10 +26,12 @@ async def events_for(customer_id: str, event_type: str | None = None) -> list[di
 
 async def test_owner_rules_apply_on_create_and_on_industry_change_unless_set_by_hand(client, create_customer) -> None:
     food, tools = unique("食品"), unique("工具")
-    rules = {"rules": [
-        {"priority": 10, "industry": food, "owner": "olga", "team": "east"},
-        {"priority": 20, "service_type": tools, "owner": "ivan", "team": "west"},
-    ]}
+    rules = {
+        "rules": [
+            {"priority": 10, "industry": food, "owner": "olga", "team": "east"},
+            {"priority": 20, "service_type": tools, "owner": "ivan", "team": "west"},
+        ]
+    }
     assert (await client.put("/owner-rules", json=rules, headers=AGENT)).status_code == 403
     bad = await client.put("/owner-rules", json={"rules": [{"priority": 1, "owner": "x"}]}, headers=MANAGER)
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "rules[0]")
@@ -42,13 +44,19 @@ async def test_owner_rules_apply_on_create_and_on_industry_change_unless_set_by_
     [assigned] = await events_for(created["id"], "customer.owner_assigned.v1")
     assert assigned["data"]["reason"] == f"owner rule {rule_id}"
 
-    moved = await client.patch(f"/customers/{created['id']}", json={"industry": "other", "service_type": tools}, headers=MANAGER)
+    moved = await client.patch(
+        f"/customers/{created['id']}", json={"industry": "other", "service_type": tools}, headers=MANAGER
+    )
     assert (moved.json()["owner"], moved.json()["team"]) == ("ivan", "west")
 
     by_hand = await create_customer(client, headers=MANAGER, industry=food, owner="henry")
     assert by_hand["owner"] == "henry"
-    assert (await client.put(f"/customers/{by_hand['id']}/owner", json={"owner": "x"}, headers=AGENT)).status_code == 403
-    put = await client.put(f"/customers/{by_hand['id']}/owner", json={"owner": "olga", "team": "east"}, headers=SUPERVISOR)
+    assert (
+        await client.put(f"/customers/{by_hand['id']}/owner", json={"owner": "x"}, headers=AGENT)
+    ).status_code == 403
+    put = await client.put(
+        f"/customers/{by_hand['id']}/owner", json={"owner": "olga", "team": "east"}, headers=SUPERVISOR
+    )
     assert put.json()["owner"] == "olga"
     kept = await client.patch(f"/customers/{by_hand['id']}", json={"service_type": tools}, headers=MANAGER)
     assert kept.json()["owner"] == "olga"  # chosen by hand: rules no longer move it

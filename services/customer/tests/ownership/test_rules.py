@@ -4,7 +4,6 @@ import pytest
 
 from customer.ownership.rules import OwnerRuleView, pick_owner
 
-
 OWNER_RULES = [
     OwnerRuleView("r-food", 20, "food", None, "olga", "east"),
     OwnerRuleView("r-food-install", 10, "food", "installation", "ivan", "east"),
@@ -23,6 +22,8 @@ OWNER_RULES = [
         (None, None, None),
     ],
 )
-def test_owner_rule_by_industry_or_service_type(industry: str | None, service_type: str | None, owner: str | None) -> None:
+def test_owner_rule_by_industry_or_service_type(
+    industry: str | None, service_type: str | None, owner: str | None
+) -> None:
     match = pick_owner(OWNER_RULES, industry=industry, service_type=service_type)
     assert (match.owner if match else None) == owner

@@ -29,7 +29,12 @@ async def test_erase_removes_identities_keeps_statistics_and_emits_events(client
     response = await client.post(erase_url(person), json={"reason": "PIPL request 2026-17"}, headers=MANAGER)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["contacts"], body["contact_points_deleted"], body["consents_withdrawn"], body["already_erased"]) == (1, 2, 1, False)
+    assert (body["contacts"], body["contact_points_deleted"], body["consents_withdrawn"], body["already_erased"]) == (
+        1,
+        2,
+        1,
+        False,
+    )
 
     async with service.db.session() as session:
         customer = await session.get(Customer, person.customer_id)
@@ -41,7 +46,9 @@ async def test_erase_removes_identities_keeps_statistics_and_emits_events(client
         assert (contact.name, contact.position, contact.birthday, contact.points) == ("erased", None, None, [])
         points = await session.scalars(select(ContactPoint).where(ContactPoint.customer_id == person.customer_id))
         assert list(points) == []
-        history = list(await session.scalars(select(Consent).where(Consent.contact_id == person.contact_id).order_by(Consent.id)))
+        history = list(
+            await session.scalars(select(Consent).where(Consent.contact_id == person.contact_id).order_by(Consent.id))
+        )
         assert [(c.granted, c.source) for c in history] == [(True, "phone call"), (False, "erasure")]
 
     types = [e["type"] for e in await outbox_events(person.customer_id)]
@@ -67,7 +74,9 @@ async def test_only_managers_and_admins_erase_and_other_teams_see_nothing(client
     assert missing.status_code == 404
 
 
-@pytest.mark.parametrize(("payload", "field"), [({}, "reason"), ({"reason": " "}, "reason"), ({"reason": "x", "all": True}, "all")])
+@pytest.mark.parametrize(
+    ("payload", "field"), [({}, "reason"), ({"reason": " "}, "reason"), ({"reason": "x", "all": True}, "all")]
+)
 async def test_bad_erase_input_is_422(client, person, payload, field) -> None:
     response = await client.post(erase_url(person), json=payload, headers=MANAGER)
     assert response.status_code == 422
@@ -79,6 +88,10 @@ async def test_the_contact_api_refuses_changes_to_an_erased_customer(client, per
     contact = {"name": "李四", "phones": [{"number": "+8613700001111"}]}
     base = f"/customers/{person.customer_id}/contacts"
     assert (await client.post(base, json=contact, headers=MANAGER)).status_code == 409
-    assert (await client.patch(f"{base}/{person.contact_id}", json={"name": "李四"}, headers=MANAGER)).status_code == 409
+    assert (
+        await client.patch(f"{base}/{person.contact_id}", json={"name": "李四"}, headers=MANAGER)
+    ).status_code == 409
     assert (await client.delete(f"{base}/{person.contact_id}", headers=MANAGER)).status_code == 409
-    assert (await client.patch(f"/customers/{person.customer_id}", json={"industry": "制造"}, headers=MANAGER)).status_code == 409
+    assert (
+        await client.patch(f"/customers/{person.customer_id}", json={"industry": "制造"}, headers=MANAGER)
+    ).status_code == 409

@@ -25,8 +25,15 @@ MANAGER = bearer("meg", "manager")
 def claims(**overrides: object) -> dict:
     settings = common_settings()
     now = int(time.time())
-    return {"sub": "meg", "roles": ["admin"], "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-            "iat": now, "exp": now + 600, **overrides}
+    return {
+        "sub": "meg",
+        "roles": ["admin"],
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + 600,
+        **overrides,
+    }
 
 
 def signed(payload: dict, secret: str | None = None) -> str:
@@ -106,15 +113,31 @@ async def test_no_contact_data_in_any_log_line(client, person) -> None:
         assert (await client.get(f"{base}/export", headers=MANAGER)).status_code == 200
         bad = [{"channel": person.phone, "purpose": person.email, "granted": True, "source": person.email}]
         assert (await client.put(f"{base}/consents", json=bad, headers=MANAGER)).status_code == 422
-        assert (await client.get(f"/audit?actor={person.email}&since={person.phone}", headers=MANAGER)).status_code in (403, 422)
-        assert (await client.get(f"/customers/{person.phone}/contacts/{person.email}/export", headers=MANAGER)).status_code == 404
-        assert (await client.put(f"{base}/consents", content=f'[{{"source": "{person.phone}"', headers=MANAGER)).status_code == 422
+        assert (await client.get(f"/audit?actor={person.email}&since={person.phone}", headers=MANAGER)).status_code in (
+            403,
+            422,
+        )
+        assert (
+            await client.get(f"/customers/{person.phone}/contacts/{person.email}/export", headers=MANAGER)
+        ).status_code == 404
+        assert (
+            await client.put(f"{base}/consents", content=f'[{{"source": "{person.phone}"', headers=MANAGER)
+        ).status_code == 422
         # through the contact API: a valid create, and a 422 on an invalid phone next to a valid email
-        contact = {"name": "张三", "phones": [{"number": person.phone}], "emails": [{"address": person.email}], "birthday": person.birthday}
-        created = await client.post("/customers", json={"name": "Log check Ltd", "contacts": [contact]}, headers=MANAGER)
+        contact = {
+            "name": "张三",
+            "phones": [{"number": person.phone}],
+            "emails": [{"address": person.email}],
+            "birthday": person.birthday,
+        }
+        created = await client.post(
+            "/customers", json={"name": "Log check Ltd", "contacts": [contact]}, headers=MANAGER
+        )
         assert created.status_code == 201, created.text
         invalid = {**contact, "phones": [{"number": person.phone[:-6]}]}
-        rejected = await client.post("/customers", json={"name": "Log check Ltd", "contacts": [invalid]}, headers=MANAGER)
+        rejected = await client.post(
+            "/customers", json={"name": "Log check Ltd", "contacts": [invalid]}, headers=MANAGER
+        )
         assert rejected.status_code == 422
         assert rejected.json()["error"]["field"].startswith("contacts[0].phones[0]")
     finally:
@@ -143,7 +166,11 @@ async def test_a_non_owner_sees_masked_contact_data_and_another_team_sees_nothin
     for method, url, body in (
         ("get", base, None),
         ("get", f"{base}/contacts/{person.contact_id}/consents", None),
-        ("put", f"{base}/contacts/{person.contact_id}/consents", [{"channel": "sms", "purpose": "care", "granted": True, "source": "x"}]),
+        (
+            "put",
+            f"{base}/contacts/{person.contact_id}/consents",
+            [{"channel": "sms", "purpose": "care", "granted": True, "source": "x"}],
+        ),
     ):
         response = await client.request(method, url, json=body, headers=other_team)
         assert response.status_code == 404, url

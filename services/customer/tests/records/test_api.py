@@ -84,7 +84,9 @@ async def test_unknown_id_is_404(client) -> None:
 async def test_another_teams_customer_is_hidden_r09(client) -> None:
     created = (await client.post("/customers", json={"name": "East only", "team": "east"}, headers=AGENT)).json()
     assert (await client.get(f"/customers/{created['id']}", headers=OTHER_TEAM)).status_code == 404
-    assert (await client.patch(f"/customers/{created['id']}", json={"name": "x"}, headers=OTHER_TEAM)).status_code == 404
+    assert (
+        await client.patch(f"/customers/{created['id']}", json={"name": "x"}, headers=OTHER_TEAM)
+    ).status_code == 404
     assert (await client.get(f"/customers/{created['id']}", headers=MANAGER)).status_code == 200
     listed = (await client.get("/customers?limit=200", headers=OTHER_TEAM)).json()["items"]
     assert created["id"] not in {c["id"] for c in listed}
@@ -101,7 +103,12 @@ async def test_patch_changes_only_what_is_sent_and_emits_one_event_per_kind(clie
     body = response.json()
     assert (body["name"], body["industry"], body["tier"], body["version"]) == ("Patch Co", "manufacturing", "high", 2)
     types = [e["type"] for e in await events_for(created["id"])]
-    assert types == ["customer.registered.v1", "customer.updated.v1", "customer.classified.v1", "customer.owner_assigned.v1"]
+    assert types == [
+        "customer.registered.v1",
+        "customer.updated.v1",
+        "customer.classified.v1",
+        "customer.owner_assigned.v1",
+    ]
     classified = (await events_for(created["id"]))[2]
     assert classified["data"]["previous"] == {"tier": "low"}
     assert classified["aggregate_version"] == 2
@@ -131,49 +138,89 @@ async def test_callers_correlation_id_travels_into_the_event(client) -> None:
     assert registered["correlation_id"] == "req-4242-abc"
 
 
-async def test_full_profile_with_contacts_normalised_encrypted_and_chinese(client, create_customer, typed_contact) -> None:
+async def test_full_profile_with_contacts_normalised_encrypted_and_chinese(
+    client, create_customer, typed_contact
+) -> None:
     history = [{"project": "二期仓库", "products": "货架", "period": "2024-2025", "payment_behaviour": "按时"}]
     body = await create_customer(
-        client, headers=OWNER, owner="sam", team="east", name="  ＡＢＣ 杭州西湖 ", industry="制造业", size="200-500",
-        address="杭州市西湖区文三路 1 号", source="展会", key_needs="定制化", pain_points="交期", service_preferences="电话",
-        cooperation_history=history, service_type="安装", time_zone="Asia/Shanghai", language="zh-CN", tags=["需要培训"],
+        client,
+        headers=OWNER,
+        owner="sam",
+        team="east",
+        name="  ＡＢＣ 杭州西湖 ",
+        industry="制造业",
+        size="200-500",
+        address="杭州市西湖区文三路 1 号",
+        source="展会",
+        key_needs="定制化",
+        pain_points="交期",
+        service_preferences="电话",
+        cooperation_history=history,
+        service_type="安装",
+        time_zone="Asia/Shanghai",
+        language="zh-CN",
+        tags=["需要培训"],
         contacts=[typed_contact, {"name": "李四", "primary": True}],
     )
     assert body["name"] == "ＡＢＣ 杭州西湖"
     assert (body["industry"], body["service_type"], body["cooperation_history"]) == ("制造业", "安装", history)
     zhang, li = body["contacts"]
-    assert zhang["phones"] == [{"value": "+8613812345678", "label": None}, {"value": "+861065529988", "label": "office"}]
+    assert zhang["phones"] == [
+        {"value": "+8613812345678", "label": None},
+        {"value": "+861065529988", "label": "office"},
+    ]
     assert zhang["emails"] == [{"value": "zhang.san@example.com", "label": None}]
-    assert (zhang["position"], zhang["birthday"], zhang["primary"], li["primary"]) == ("采购经理", "1985-06-01", False, True)
+    assert (zhang["position"], zhang["birthday"], zhang["primary"], li["primary"]) == (
+        "采购经理",
+        "1985-06-01",
+        False,
+        True,
+    )
     async with service.db.session() as session:
         customer = await session.get(Customer, body["id"])
         assert customer.search_name == "abc 杭州西湖"
         # plain SQL: the column type would decrypt
-        raw = (await session.execute(text("SELECT value, value_index FROM contact_points WHERE customer_id = :id"),
-                                     {"id": body["id"]})).all()
+        raw = (
+            await session.execute(
+                text("SELECT value, value_index FROM contact_points WHERE customer_id = :id"), {"id": body["id"]}
+            )
+        ).all()
     # at rest: ciphertext, and the blind index of the normalised value
     assert all("+86" not in value and "@" not in value for value, _ in raw)
     assert pii.blind_index("+8613812345678") in {index for _, index in raw}
     types = [e["type"] for e in await events_for(body["id"])]
     assert types == ["customer.registered.v1", "customer.contacts_changed.v1", "customer.tags_changed.v1"]
     [contacts] = await events_for(body["id"], "customer.contacts_changed.v1")
-    assert contacts["data"]["contacts"][0] == {"contact_id": zhang["id"], "name": "张三", "email": "zhang.san@example.com",
-                                               "phone": "+8613812345678", "primary": False}
+    assert contacts["data"]["contacts"][0] == {
+        "contact_id": zhang["id"],
+        "name": "张三",
+        "email": "zhang.san@example.com",
+        "phone": "+8613812345678",
+        "primary": False,
+    }
 
 
 async def test_bad_profile_is_422_naming_the_field(client, create_customer) -> None:
     cid = (await create_customer(client))["id"]
-    for body, field in (({"time_zone": "Asia/Beijing"}, "time_zone"), ({"cooperation_history": None}, "cooperation_history"),
-                        ({"key_needs": "x", "learned_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()}, "learned_at")):
+    for body, field in (
+        ({"time_zone": "Asia/Beijing"}, "time_zone"),
+        ({"cooperation_history": None}, "cooperation_history"),
+        ({"key_needs": "x", "learned_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()}, "learned_at"),
+    ):
         response = await client.patch(f"/customers/{cid}", json=body, headers=AGENT)
         assert (response.status_code, response.json()["error"]["field"]) == (422, field)
 
 
 # --- R-09 masking and audit ----------------------------------------------------------------------------
 
-async def test_contact_data_masked_for_others_unmasked_for_owner_with_audit(client, create_customer, audit_rows, typed_contact) -> None:
+
+async def test_contact_data_masked_for_others_unmasked_for_owner_with_audit(
+    client, create_customer, audit_rows, typed_contact
+) -> None:
     cid = (await create_customer(client, headers=OWNER, owner="sam", team="east", contacts=[typed_contact]))["id"]
-    reads_before = [a.action for a in await audit_rows(cid)].count("read_contact_data")  # the owner saw the create response
+    reads_before = [a.action for a in await audit_rows(cid)].count(
+        "read_contact_data"
+    )  # the owner saw the create response
     masked = (await client.get(f"/customers/{cid}", headers=AGENT)).json()
     assert masked["contact_data_masked"] is True
     [contact] = masked["contacts"]
@@ -194,9 +241,14 @@ async def test_contact_data_masked_for_others_unmasked_for_owner_with_audit(clie
 
 # --- R-04 tags, R-07 risk ------------------------------------------------------------------------------
 
+
 async def test_tags_are_normalised_and_changes_emit_events(client, create_customer) -> None:
     cid = (await create_customer(client))["id"]
-    put = await client.put(f"/customers/{cid}/tags", json={"tags": ["Wants Customization", " wants  customization", "需要培训"]}, headers=AGENT)
+    put = await client.put(
+        f"/customers/{cid}/tags",
+        json={"tags": ["Wants Customization", " wants  customization", "需要培训"]},
+        headers=AGENT,
+    )
     assert put.json()["tags"] == ["wants customization", "需要培训"]
     added = await client.post(f"/customers/{cid}/tags", json={"tags": ["ＶＩＰ 关注"]}, headers=AGENT)
     assert added.json()["tags"] == ["wants customization", "需要培训", "vip 关注"]
@@ -205,7 +257,10 @@ async def test_tags_are_normalised_and_changes_emit_events(client, create_custom
     await client.put(f"/customers/{cid}/tags", json={"tags": ["vip 关注", "wants customization"]}, headers=AGENT)
     events = await events_for(cid, "customer.tags_changed.v1")
     assert [(e["data"]["added"], e["data"]["removed"]) for e in events] == [
-        (["wants customization", "需要培训"], []), (["vip 关注"], []), ([], ["需要培训"]), ([], []),
+        (["wants customization", "需要培训"], []),
+        (["vip 关注"], []),
+        ([], ["需要培训"]),
+        ([], []),
     ]
     too_long = await client.put(f"/customers/{cid}/tags", json={"tags": ["x" * 51]}, headers=AGENT)
     assert (too_long.status_code, too_long.json()["error"]["field"]) == (422, "tags[0]")
@@ -215,8 +270,15 @@ async def test_risk_change_is_an_event_and_visible_in_every_read(client, create_
     cid = (await create_customer(client))["id"]
     bad = await client.put(f"/customers/{cid}/risk", json={"risk_state": "bankrupt", "reason": "x"}, headers=AGENT)
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "risk_state")
-    response = await client.put(f"/customers/{cid}/risk", json={"risk_state": "credit_deteriorating", "reason": "逾期 90 天"}, headers=AGENT)
+    response = await client.put(
+        f"/customers/{cid}/risk", json={"risk_state": "credit_deteriorating", "reason": "逾期 90 天"}, headers=AGENT
+    )
     assert response.json()["risk_state"] == "credit_deteriorating"
     assert (await client.get(f"/customers/{cid}", headers=OWNER)).json()["risk_state"] == "credit_deteriorating"
     [event] = await events_for(cid, "customer.risk_changed.v1")
-    assert event["data"] == {"customer_id": cid, "risk_state": "credit_deteriorating", "previous": "normal", "reason": "逾期 90 天"}
+    assert event["data"] == {
+        "customer_id": cid,
+        "risk_state": "credit_deteriorating",
+        "previous": "normal",
+        "reason": "逾期 90 天",
+    }

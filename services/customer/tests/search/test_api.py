@@ -70,7 +70,13 @@ async def test_filters_tags_classification_and_plain_pages(client) -> None:
     assert await names(client, tags_all=[f"vip{tag}", f"EAST{tag}"]) == [a["name"]]  # tags are case-folded
     pages, cursor = [], None
     while True:
-        body = (await client.get("/customers", params={"limit": 1, "tags_any": f"vip{tag}"} | ({"cursor": cursor} if cursor else {}), headers=EAST)).json()
+        body = (
+            await client.get(
+                "/customers",
+                params={"limit": 1, "tags_any": f"vip{tag}"} | ({"cursor": cursor} if cursor else {}),
+                headers=EAST,
+            )
+        ).json()
         pages += body["items"]
         if not (cursor := body["next_cursor"]):
             break
@@ -78,8 +84,12 @@ async def test_filters_tags_classification_and_plain_pages(client) -> None:
 
 
 async def test_bad_filters_are_422_naming_the_field(client) -> None:
-    for params, field in (({"tier": "gold"}, "tier"), ({"colour": "red"}, "colour"), ({"cursor": "zz"}, "cursor"),
-                          ({"last_contact_before": "2026-01-01T00:00:00"}, "last_contact_before")):
+    for params, field in (
+        ({"tier": "gold"}, "tier"),
+        ({"colour": "red"}, "colour"),
+        ({"cursor": "zz"}, "cursor"),
+        ({"last_contact_before": "2026-01-01T00:00:00"}, "last_contact_before"),
+    ):
         response = await client.get("/customers", params=params, headers=EAST)
         assert response.status_code == 422, params
         assert response.json()["error"]["field"] == field
@@ -88,8 +98,14 @@ async def test_bad_filters_are_422_naming_the_field(client) -> None:
 async def test_another_teams_customers_never_appear(client) -> None:
     tag = uuid.uuid4().hex[:6]
     phone = f"+86137{int(tag, 16) % 10**8:08d}"
-    await create(client, f"Secret {tag} West", headers=bearer("wes", "manager"), team="west", owner="wes",
-                 contacts=[{"name": "王五", "phones": [phone]}])
+    await create(
+        client,
+        f"Secret {tag} West",
+        headers=bearer("wes", "manager"),
+        team="west",
+        owner="wes",
+        contacts=[{"name": "王五", "phones": [phone]}],
+    )
     assert await names(client, EAST, q=f"secret {tag}") == []
     assert await names(client, WEST, q=f"secret {tag}") == [f"Secret {tag} West"]
     assert await names(client, MANAGER, q=f"secret {tag}") == [f"Secret {tag} West"]
@@ -101,8 +117,9 @@ async def test_lookup_by_phone_in_another_format_and_by_email(client) -> None:
     tag = uuid.uuid4().hex[:6]
     phone = f"+86139{int(tag, 16) % 10**8:08d}"
     email = f"{tag}@Example.com"
-    created = await create(client, f"Lookup {tag}", team="east",
-                           contacts=[{"name": "张三", "phones": [phone], "emails": [email]}])
+    created = await create(
+        client, f"Lookup {tag}", team="east", contacts=[{"name": "张三", "phones": [phone], "emails": [email]}]
+    )
     spaced = f"{phone[3:6]} {phone[6:10]} {phone[10:]}"
     for params in ({"phone": spaced}, {"phone": phone}, {"email": email.upper()}):
         items = (await client.get("/customers/lookup", params=params, headers=MANAGER)).json()["items"]

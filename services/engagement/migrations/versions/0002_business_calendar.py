@@ -6,10 +6,7 @@ Revises: 0001
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
-
-import servicekit.db
+from servicekit.migrations import create_calendar_table_v1, drop_calendar_table_v1
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -18,15 +15,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "business_calendar",
-        sa.Column("id", sa.SmallInteger(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("book", sa.Text(), nullable=False),
-        sa.Column("updated_at", servicekit.db.UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
+    create_calendar_table_v1()
 
 
 def downgrade() -> None:
-    op.drop_table("business_calendar")
+    drop_calendar_table_v1()

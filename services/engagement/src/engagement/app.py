@@ -14,7 +14,11 @@ from servicekit.runtime import ServiceRuntime
 
 def create_service(**overrides: Any) -> ServiceRuntime:
     service = ServiceRuntime(
-        "engagement", metadata=Base.metadata, tables=kit, description="Follow-ups and cadence (R-10 .. R-19)", **overrides
+        "engagement",
+        metadata=Base.metadata,
+        tables=kit,
+        description="Follow-ups and cadence (R-10 .. R-19)",
+        **overrides,
     )
     service.include_router(followups_api.router)
     service.consume("customer-events", followups_consumers.on_customer_event)

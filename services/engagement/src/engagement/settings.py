@@ -1,4 +1,4 @@
-"""Engagement's own settings (`CRM_ENGAGEMENT_…`); company defaults from domain.md, configurable."""
+"""Engagement's own settings (`CRM_ENGAGEMENT_…`); defaults from docs/business-rules.md."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from contracts import Envelope
-from contracts.events.customer import CustomerErasedV1, CustomerRegisteredV1
-from servicekit.testing import bearer, eventually, publish, service_client
+from contracts.events.customer import CustomerErasedV1
+from servicekit.testing import bearer, customer_registered, eventually, publish, service_client
 
 pytestmark = pytest.mark.integration
 
@@ -19,18 +19,7 @@ MANAGER = bearer("meg", "manager")
 
 
 def registered(customer_id: str, team: str | None = None) -> Envelope:
-    event = CustomerRegisteredV1(
-        customer_id=customer_id,
-        number="KH-2026-000777",
-        name="测试客户",
-        customer_type="potential",
-        stage="contact",
-        tier="low",
-        service_level="normal",
-        team=team,
-        registered_at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
-    )
-    return wrap(event, customer_id, 1)
+    return wrap(customer_registered(customer_id, number="KH-2026-000777", team=team), customer_id, 1)
 
 
 def wrap(event, customer_id: str, version: int) -> Envelope:
@@ -84,9 +73,7 @@ async def test_erasure_keeps_the_followup_but_drops_its_personal_content() -> No
     at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
     def registered(cid: str) -> Envelope:
-        event = CustomerRegisteredV1(customer_id=cid, number="KH-2026-000901", name="张三商行", customer_type="potential",
-                                     stage="contact", tier="low", service_level="normal", registered_at=at)
-        return wrap(event, cid, 1)
+        return wrap(customer_registered(cid, number="KH-2026-000901", name="张三商行", registered_at=at), cid, 1)
 
     async with service_client("engagement", broker=True) as client:
 
@@ -105,6 +92,10 @@ async def test_erasure_keeps_the_followup_but_drops_its_personal_content() -> No
         [after] = await eventually(anonymised)
         assert after["status"] == "cancelled"
         assert (after["id"], after["number"], after["kind"], after["due_at"]) == (
-            planned["id"], planned["number"], planned["kind"], planned["due_at"])
+            planned["id"],
+            planned["number"],
+            planned["kind"],
+            planned["due_at"],
+        )
         [other] = await followups(bystander)
         assert (other["purpose"], other["status"]) == (planned["purpose"], "planned")

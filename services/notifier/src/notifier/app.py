@@ -6,20 +6,26 @@ from typing import Any
 
 from notifier.consent import api as consent_api
 from notifier.database import kit, whole_metadata
-from notifier.delivery import api as delivery_api, consumers as delivery_consumers, metrics as delivery_metrics
+from notifier.delivery import api as delivery_api
+from notifier.delivery import consumers as delivery_consumers
+from notifier.delivery import metrics as delivery_metrics
 from notifier.delivery import scheduled as delivery_scheduled
 from notifier.delivery.triggers import triggers
 from notifier.recipients import consumers as recipients_consumers
 from notifier.settings import notifier_settings
 from notifier.staff_inbox import api as staff_inbox_api
-from notifier.templates import api as templates_api, scheduled as templates_scheduled
+from notifier.templates import api as templates_api
+from notifier.templates import scheduled as templates_scheduled
 from servicekit.runtime import ServiceRuntime
 
 
 def create_service(**overrides: Any) -> ServiceRuntime:
     service = ServiceRuntime(
-        "notifier", metadata=whole_metadata(), tables=kit,
-        description="Customer and staff notifications (R-40 .. R-43)", **overrides,
+        "notifier",
+        metadata=whole_metadata(),
+        tables=kit,
+        description="Customer and staff notifications (R-40 .. R-43)",
+        **overrides,
     )
     settings = notifier_settings()
     triggers()  # a broken mapping fails the start, not the first event
@@ -31,8 +37,11 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.consume("customer-events", recipients_consumers.on_customer_event)
     # a campaign's requests: many per transaction, ack after commit; no savepoints: accept raises before it writes
     service.consume(
-        "requests", delivery_consumers.on_request, batch=settings.request_batch_size,
-        prepare=delivery_consumers.prepare_requests, savepoints=False,
+        "requests",
+        delivery_consumers.on_request,
+        batch=settings.request_batch_size,
+        prepare=delivery_consumers.prepare_requests,
+        savepoints=False,
     )
     service.consume("domain-events", delivery_consumers.on_domain_event)
     # seeds on start; idempotent

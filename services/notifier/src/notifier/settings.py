@@ -1,4 +1,4 @@
-"""Notifier settings (`CRM_NOTIFIER_…`). Defaults from domain.md (R-42, R-43); every number configurable.
+"""Notifier settings (`CRM_NOTIFIER_…`). Defaults from docs/business-rules.md (R-42, R-43); every number configurable.
 
 Structured settings are JSON in the environment, e.g.
 CRM_NOTIFIER_FREQUENCY_CAPS='{"care": [3, 7], "marketing": [2, 7]}' (count per days, per recipient and purpose),

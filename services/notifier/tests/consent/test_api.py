@@ -24,25 +24,37 @@ async def test_unsubscribe_withdraws_consent_at_once_and_once(client) -> None:
     customer_id, contact_id = str(uuid.uuid4()), str(uuid.uuid4())
     async with service.db.session() as session:
         await consent.record(
-            session, customer_id=customer_id, contact_id=contact_id, channel="email", purpose="care", granted=True,
-            source="customer", recorded_at=utcnow(),
+            session,
+            customer_id=customer_id,
+            contact_id=contact_id,
+            channel="email",
+            purpose="care",
+            granted=True,
+            source="customer",
+            recorded_at=utcnow(),
         )
-    path = "/unsubscribe/" + unsubscribe_token(customer_id, contact_id, "email", "care", secret=notifier_settings().unsubscribe_secret)
+    path = "/unsubscribe/" + unsubscribe_token(
+        customer_id, contact_id, "email", "care", secret=notifier_settings().unsubscribe_secret
+    )
 
     page = await client.get(path)
-    assert page.status_code == 200 and "<form method=\"post\">" in page.text
+    assert page.status_code == 200 and '<form method="post">' in page.text
     async with service.db.session() as session:  # a GET (link scanners) changes nothing
         assert await consent.granted(session, customer_id, contact_id, "email", "care") is True
 
     # RFC 8058: the mail client posts this form body
-    done = await client.post(path, content="List-Unsubscribe=One-Click",
-                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    done = await client.post(
+        path, content="List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert done.status_code == 200
     async with service.db.session() as session:
         assert await consent.granted(session, customer_id, contact_id, "email", "care") is False
     [event] = await unsubscribed_events(customer_id)
     assert event["data"] == {
-        "customer_id": customer_id, "contact_id": contact_id, "channel": "email", "purpose": "care",
+        "customer_id": customer_id,
+        "contact_id": contact_id,
+        "channel": "email",
+        "purpose": "care",
         "unsubscribed_at": event["data"]["unsubscribed_at"],
     }
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from delivery_helpers import add_customer, dispatcher, messages, request, wait_for_messages
+
 from conftest import delivery_settings
 from notifier.app import service
 from servicekit.testing import bearer, broker_ready, publish
@@ -19,7 +19,6 @@ NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai
 async def test_history_masks_addresses_and_erasure_forgets_them(client, smtp_sink, clock) -> None:
     from contracts import Envelope
     from contracts.events.customer import CustomerErasedV1
-
     from notifier.recipients import consumers
 
     await broker_ready(service)
@@ -39,8 +38,12 @@ async def test_history_masks_addresses_and_erasure_forgets_them(client, smtp_sin
     async with service.db.session() as session:
         await consumers.on_customer_event(
             session,
-            Envelope.wrap(CustomerErasedV1(customer_id=customer_id, erased_at=NOON), producer="customer",
-                          aggregate_id=customer_id, aggregate_version=9),
+            Envelope.wrap(
+                CustomerErasedV1(customer_id=customer_id, erased_at=NOON),
+                producer="customer",
+                aggregate_id=customer_id,
+                aggregate_version=9,
+            ),
         )
     rows = await messages(sent.idempotency_key)
     assert all(r.address is None and r.body is None for r in rows)

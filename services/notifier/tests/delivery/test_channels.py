@@ -15,7 +15,9 @@ def test_im_payloads_and_signatures() -> None:
     body, params = payload("dingtalk", "hi", "SEC", 1_700_000_000_000)
     digest = hmac.new(b"SEC", b"1700000000000\nSEC", hashlib.sha256).digest()
     assert params["timestamp"] == "1700000000000"
-    assert params["sign"] == base64.b64encode(digest).decode().replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+    assert params["sign"] == base64.b64encode(digest).decode().replace("+", "%2B").replace("/", "%2F").replace(
+        "=", "%3D"
+    )
     body, params = payload("feishu", "hi", "SEC", 1_700_000_000_000)
     expected = base64.b64encode(hmac.new(b"1700000000\nSEC", b"", hashlib.sha256).digest()).decode()
     assert body["sign"] == expected and body["timestamp"] == "1700000000" and body["content"] == {"text": "hi"}

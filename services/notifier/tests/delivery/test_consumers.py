@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from delivery_helpers import add_customer, dead_letters, dispatcher, mail_to, messages, request, wait_for_messages
+
 from conftest import delivery_settings
 from notifier.app import service
 from servicekit.testing import Observer, broker_ready, eventually, publish
@@ -85,7 +85,11 @@ async def test_unknown_template_or_recipient_is_dead_lettered_with_a_reason(clie
     await publish(bad_template, bad_recipient)
 
     async def both_dead() -> list:
-        found = [d for d in await dead_letters() if d["data"]["idempotency_key"] in (bad_template.idempotency_key, bad_recipient.idempotency_key)]
+        found = [
+            d
+            for d in await dead_letters()
+            if d["data"]["idempotency_key"] in (bad_template.idempotency_key, bad_recipient.idempotency_key)
+        ]
         both_dead.seen += found
         return both_dead.seen if len(both_dead.seen) >= 2 else []
 
@@ -98,15 +102,20 @@ async def test_unknown_template_or_recipient_is_dead_lettered_with_a_reason(clie
 
 async def test_escalation_reaches_roles_in_app_and_im_webhook(client, provider, clock, monkeypatch) -> None:
     from contracts.events.cases import CaseEscalatedV1
-
-    from notifier.staff_inbox import service as staff_inbox
     from notifier.settings import notifier_settings
+    from notifier.staff_inbox import service as staff_inbox
 
     await broker_ready(service)
     monkeypatch.setitem(notifier_settings().staff_contacts, "role:vice_president", {"im": f"{provider.url}/im"})
     event = CaseEscalatedV1(
-        case_id="c-1", number="TS-2026-000042", customer_id="cust-x", to_roles=["vice_president"],
-        reason="serious_complaint", severity="serious", department="customer_service", owner="alice",
+        case_id="c-1",
+        number="TS-2026-000042",
+        customer_id="cust-x",
+        to_roles=["vice_president"],
+        reason="serious_complaint",
+        severity="serious",
+        department="customer_service",
+        owner="alice",
     )
     await publish(event)
 
@@ -130,12 +139,21 @@ async def test_case_acknowledged_triggers_a_service_message_to_the_customer(clie
     await broker_ready(service)
     customer_id, contact_id = await add_customer()
     ack = CaseAcknowledgedV1(
-        case_id="c-2", number="TS-2026-000043", customer_id=customer_id, acknowledged_at=NOON,
-        acknowledged_by="alice", within_sla=True,
+        case_id="c-2",
+        number="TS-2026-000043",
+        customer_id=customer_id,
+        acknowledged_at=NOON,
+        acknowledged_by="alice",
+        within_sla=True,
     )
     nobody = CaseSlaAtRiskV1(
-        case_id="c-3", number="TS-2026-000044", customer_id=customer_id, target="resolution", deadline=NOON,
-        owner=None, department="customer_service",
+        case_id="c-3",
+        number="TS-2026-000044",
+        customer_id=customer_id,
+        target="resolution",
+        deadline=NOON,
+        owner=None,
+        department="customer_service",
     )
     await publish(nobody, ack)
 
@@ -144,7 +162,8 @@ async def test_case_acknowledged_triggers_a_service_message_to_the_customer(clie
 
     found = await eventually(rows, timeout=15)
     assert {(r.channel, r.purpose, r.contact_id, r.status) for r in found} == {
-        ("email", "service", contact_id, "pending"), ("sms", "service", contact_id, "pending"),
+        ("email", "service", contact_id, "pending"),
+        ("sms", "service", contact_id, "pending"),
     }
     assert "TS-2026-000043" in found[0].subject
     assert await messages(template="sla_at_risk") == []  # handled first (same queue): no owner, no staff message

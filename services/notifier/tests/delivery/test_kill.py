@@ -14,8 +14,8 @@ from collections import Counter
 
 import httpx
 import pytest
-
 from delivery_helpers import add_customer, mail_to, messages, request
+
 from servicekit.testing import eventually, free_port, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.usefixtures("notifier_schema")]
@@ -39,7 +39,9 @@ def start_notifier(port: int, smtp_port: int) -> subprocess.Popen[bytes]:
     }
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "notifier.app:app", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 

@@ -8,9 +8,9 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from delivery_helpers import add_customer, dispatcher, mail_to, messages, request, wait_for_messages
 
 from conftest import NOON, delivery_settings
-from delivery_helpers import add_customer, dispatcher, mail_to, messages, request, wait_for_messages
 from notifier.app import service
 from servicekit.testing import broker_ready, publish
 

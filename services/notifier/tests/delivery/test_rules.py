@@ -14,9 +14,16 @@ QUIET = {"start": time(21), "end": time(8), "default_zone": "Asia/Shanghai"}
 
 def decide(now: datetime, **overrides: object) -> rules.Decision:
     args: dict = dict(
-        purpose="care", time_zone="Asia/Shanghai", recent=[], quiet_start=time(21), quiet_end=time(8),
-        default_zone="Asia/Shanghai", caps={"care": (3, 7)}, cap_policy="defer",
-        open_case_exempt=True, about_open_case=False,
+        purpose="care",
+        time_zone="Asia/Shanghai",
+        recent=[],
+        quiet_start=time(21),
+        quiet_end=time(8),
+        default_zone="Asia/Shanghai",
+        caps={"care": (3, 7)},
+        cap_policy="defer",
+        open_case_exempt=True,
+        about_open_case=False,
     )
     return rules.decide(now, **(args | overrides))
 
@@ -30,7 +37,9 @@ def test_quiet_hours_defer_to_the_windows_opening_in_the_recipients_zone() -> No
     # an unknown zone falls back to the default one
     assert rules.quiet_hours_end(SHANGHAI_2200, time_zone="Mars/Base", **QUIET) == SHANGHAI_0800
     lunch = {"start": time(12), "end": time(14), "default_zone": "UTC"}
-    assert rules.quiet_hours_end(datetime(2026, 1, 1, 13, tzinfo=UTC), time_zone=None, **lunch) == datetime(2026, 1, 1, 14, tzinfo=UTC)
+    assert rules.quiet_hours_end(datetime(2026, 1, 1, 13, tzinfo=UTC), time_zone=None, **lunch) == datetime(
+        2026, 1, 1, 14, tzinfo=UTC
+    )
 
 
 def test_service_message_about_an_open_case_passes_quiet_hours_only_when_configured() -> None:

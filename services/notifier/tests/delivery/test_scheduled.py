@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from delivery_helpers import add_customer, dispatcher, mail_to, messages, request, wait_for_messages
+
 from conftest import delivery_settings
 from notifier.app import service
 from servicekit.testing import broker_ready, eventually, outbox_events, publish
@@ -55,7 +55,9 @@ async def test_sms_provider_4xx_fails_with_the_providers_reason(client, provider
     assert call["form"]["To"] == "+8613812345678" and call["form"]["Body"] and call["token"]
     assert call["auth"].startswith("Basic ")
 
-    provider.replies.append((400, {"code": 21211, "message": "The 'To' number is not a valid phone number.", "status": 400}))
+    provider.replies.append(
+        (400, {"code": 21211, "message": "The 'To' number is not a valid phone number.", "status": 400})
+    )
     await publish(refused)
     await wait_for_messages(refused.idempotency_key)
     await worker.run_once()

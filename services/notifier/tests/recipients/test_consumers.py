@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from delivery_helpers import add_customer
+
 from notifier.app import service
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
@@ -13,13 +13,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema"
 async def test_recipient_read_model_ignores_stale_versions_and_follows_a_merge(client) -> None:
     from contracts import Envelope
     from contracts.events.customer import ContactPoint, CustomerContactsChangedV1, CustomerMergedV1
-
-    from notifier.recipients import consumers, service as recipients
+    from notifier.recipients import consumers
+    from notifier.recipients import service as recipients
 
     survivor, _ = await add_customer(email="survivor@example.com")
     merged, merged_contact = await add_customer(email="new@example.com", time_zone="Europe/Berlin")
     stale = CustomerContactsChangedV1(
-        customer_id=merged, contacts=[ContactPoint(contact_id=merged_contact, name="x", email="old@example.com", primary=True)]
+        customer_id=merged,
+        contacts=[ContactPoint(contact_id=merged_contact, name="x", email="old@example.com", primary=True)],
     )
 
     async def apply(event, aggregate_id: str, version: int) -> None:

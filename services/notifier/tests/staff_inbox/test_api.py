@@ -17,7 +17,11 @@ async def deliver(staff: str, n: int) -> list[str]:
     async with service.db.session() as session:
         return [
             await staff_inbox.deliver(
-                session, staff=staff, subject=f"投诉升级 {i}", text=f"escalation {i}", notification_id=str(uuid.uuid4()),
+                session,
+                staff=staff,
+                subject=f"投诉升级 {i}",
+                text=f"escalation {i}",
+                notification_id=str(uuid.uuid4()),
                 purpose="service",
             )
             for i in range(n)

@@ -16,14 +16,22 @@ AGENT = bearer("ann", "agent")
 
 
 async def test_edit_makes_a_new_version_that_renders_and_keeps_the_old(client) -> None:
-    body = {"subject": "新的{{ holiday }}问候", "text": "v2 {{ holiday }} {{ unsubscribe_url }}", "html": "<p>v2</p>",
-            "short_text": "v2 {{ unsubscribe_url }}"}
+    body = {
+        "subject": "新的{{ holiday }}问候",
+        "text": "v2 {{ holiday }} {{ unsubscribe_url }}",
+        "html": "<p>v2</p>",
+        "short_text": "v2 {{ unsubscribe_url }}",
+    }
     edited = await client.put("/templates/care_holiday_greeting/zh", json=body, headers=MARKETING)
     assert edited.status_code == 200, edited.json()
     assert edited.json()["version"] == 2 and edited.json()["created_by"] == "mia"
     async with service.db.session() as session:
         rendered = await templates.render(
-            session, template="care_holiday_greeting", purpose="care", language="zh", channel="email",
+            session,
+            template="care_holiday_greeting",
+            purpose="care",
+            language="zh",
+            channel="email",
             parameters={"holiday": "春节", "unsubscribe_url": "https://x/u/1"},
         )
     assert (rendered.subject, rendered.template_version) == ("新的春节问候", 2)
@@ -53,7 +61,9 @@ async def test_preview_renders_parts_and_names_a_missing_parameter(client) -> No
     )
     assert ok.status_code == 200, ok.json()
     assert ok.json()["language"] == "en" and "TS-1" in ok.json()["subject"] and ok.json()["html"].startswith("<p>")
-    missing = await client.post("/templates/case_resolved/preview", json={"channel": "sms", "parameters": {}}, headers=AGENT)
+    missing = await client.post(
+        "/templates/case_resolved/preview", json={"channel": "sms", "parameters": {}}, headers=AGENT
+    )
     assert missing.status_code == 422
     assert missing.json()["error"]["field"] == "parameters.number"
     care = await client.post("/templates/care_birthday/preview", json={"language": "zh"}, headers=AGENT)

@@ -9,7 +9,12 @@ from notifier.templates import rules
 
 
 def version(**parts: str | None) -> rules.VersionText:
-    defaults = {"subject": "Hi {{ name }}", "text": "Hello {{ name }}", "html": "<p>{{ name }}</p>", "short_text": "Hi {{ name }}"}
+    defaults = {
+        "subject": "Hi {{ name }}",
+        "text": "Hello {{ name }}",
+        "html": "<p>{{ name }}</p>",
+        "short_text": "Hi {{ name }}",
+    }
     return rules.VersionText("greeting", "en", 1, **{**defaults, **parts})
 
 

@@ -33,11 +33,19 @@ async def test_seeding_is_idempotent_and_renders_by_language() -> None:
         await templates.seed_defaults(session)
         assert await templates.seed_defaults(session) == 0
         zh = await templates.render(
-            session, template="case_acknowledged", purpose="service", language="zh-TW", channel="email",
+            session,
+            template="case_acknowledged",
+            purpose="service",
+            language="zh-TW",
+            channel="email",
             parameters={"number": "TS-2026-000001"},
         )
         en = await templates.render(
-            session, template="case_acknowledged", purpose="service", language="de", channel="sms",
+            session,
+            template="case_acknowledged",
+            purpose="service",
+            language="de",
+            channel="sms",
             parameters={"number": "TS-2026-000001"},
         )
         assert await templates.template_exists(session, "case_acknowledged")
@@ -51,10 +59,16 @@ async def test_seeding_is_idempotent_and_renders_by_language() -> None:
 async def test_unknown_template_and_wrong_purpose_are_refused() -> None:
     async with service.db.session() as session:
         with pytest.raises(UnknownTemplate, match="no_such"):
-            await templates.render(session, template="no_such", purpose="care", language="en", channel="email", parameters={})
+            await templates.render(
+                session, template="no_such", purpose="care", language="en", channel="email", parameters={}
+            )
         with pytest.raises(WrongPurpose):
             await templates.render(
-                session, template="marketing_generic", purpose="service", language="en", channel="email",
+                session,
+                template="marketing_generic",
+                purpose="service",
+                language="en",
+                channel="email",
                 parameters={"headline": "h", "body": "b", "unsubscribe_url": "u"},
             )
 
@@ -63,8 +77,13 @@ async def test_unknown_template_and_wrong_purpose_are_refused() -> None:
 async def test_falls_back_to_the_other_language() -> None:
     async with service.db.session() as session:
         await templates.save_version(
-            session, name="only_english", language="en", parts={"subject": "S", "text": "T {{ x }}"}, by="meg",
-            purpose="service", channels=["email"],
+            session,
+            name="only_english",
+            language="en",
+            parts={"subject": "S", "text": "T {{ x }}"},
+            by="meg",
+            purpose="service",
+            channels=["email"],
         )
     async with service.db.session() as session:
         rendered = await templates.render(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from servicekit.migrations import create_kit_tables_v1, drop_kit_tables_v1
 
-revision: str = '0001'
+revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -10,7 +10,10 @@ from surveys.models import Base, kit
 
 def create_service(**overrides: Any) -> ServiceRuntime:
     return ServiceRuntime(
-        "surveys", metadata=Base.metadata, tables=kit, description="Satisfaction surveys and staff ratings (R-33 .. R-35)",
+        "surveys",
+        metadata=Base.metadata,
+        tables=kit,
+        description="Satisfaction surveys and staff ratings (R-33 .. R-35)",
         **overrides,
     )
 

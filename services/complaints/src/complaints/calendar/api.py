@@ -35,15 +35,20 @@ async def calendar_overview(session: DbSession, _: CurrentPrincipal) -> object:
 
 
 @router.get("/days", response_model=DayList)
-async def list_company_days(session: DbSession, _: CurrentPrincipal,
-                            year: Annotated[int | None, Query(ge=1900, le=2200)] = None) -> object:
+async def list_company_days(
+    session: DbSession, _: CurrentPrincipal, year: Annotated[int | None, Query(ge=1900, le=2200)] = None
+) -> object:
     return DayList(days=await service.company_days(session, year))
 
 
 @router.get("/years/{year}", response_model=YearView)
-async def show_year(session: DbSession, _: CurrentPrincipal, year: Year,
-                    calendar: Annotated[str, Query(min_length=1, max_length=40)] = "office",
-                    all: Annotated[bool, Query(description="every day, not only the named ones")] = False) -> object:
+async def show_year(
+    session: DbSession,
+    _: CurrentPrincipal,
+    year: Year,
+    calendar: Annotated[str, Query(min_length=1, max_length=40)] = "office",
+    all: Annotated[bool, Query(description="every day, not only the named ones")] = False,
+) -> object:
     """A year as a calendar sees it; `source` null means no source covers it and its deadlines are provisional."""
     return await service.year_view(session, year, calendar, all)
 

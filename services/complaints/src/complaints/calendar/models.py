@@ -19,8 +19,12 @@ class CalendarRecompute(Base):
 
     __tablename__ = "calendar_recomputes"
     __table_args__ = (
-        Index("ix_calendar_recomputes_due", "next_run_at", postgresql_where=text("next_run_at IS NOT NULL"),
-              sqlite_where=text("next_run_at IS NOT NULL")),
+        Index(
+            "ix_calendar_recomputes_due",
+            "next_run_at",
+            postgresql_where=text("next_run_at IS NOT NULL"),
+            sqlite_where=text("next_run_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 
 from sqlalchemy import select
@@ -49,7 +49,9 @@ def seeded(book: CalendarBook) -> CalendarBook:
     office = replace(week_of(book.definitions["office"]), tz=settings.calendar_time_zone)
     days = {d: CalendarDay(date=d, working=False, name="configured holiday") for d in settings.extra_holidays}
     days |= {d: CalendarDay(date=d, working=True, name="configured working day") for d in settings.extra_working_days}
-    return replace(book, definitions={**book.definitions, "office": definition_of("office", office)}, days=days, _built={})
+    return replace(
+        book, definitions={**book.definitions, "office": definition_of("office", office)}, days=days, _built={}
+    )
 
 
 def install(db: Database) -> CalendarHolder:
@@ -100,10 +102,15 @@ async def year_view(session: AsyncSession, year: int, calendar_name: str, every_
     seconds = sum(e - s for info in days for s, e in info.periods)
     shown = [d for d in days if every_day or d.name is not None]
     return YearView(
-        year=year, calendar=calendar_name, source=calendar.year_source(year),
-        working_days=sum(1 for d in days if d.working), working_hours=seconds / 3600,
-        days=[YearDay(date=d.day, weekday=WEEKDAYS[d.day.weekday()], working=d.working, name=d.name, source=d.source)
-              for d in shown],
+        year=year,
+        calendar=calendar_name,
+        source=calendar.year_source(year),
+        working_days=sum(1 for d in days if d.working),
+        working_hours=seconds / 3600,
+        days=[
+            YearDay(date=d.day, weekday=WEEKDAYS[d.day.weekday()], working=d.working, name=d.name, source=d.source)
+            for d in shown
+        ],
     )
 
 
@@ -128,46 +135,84 @@ async def import_schedule(session: AsyncSession, principal: Principal, body: Sch
     except CalendarChangeError as exc:
         raise ApiError(422, "invalid_schedule", exc.message, field=exc.field) from None
     result = await _change(
-        session, principal, lambda book, at: book.with_year_schedule(
-            schedule.year, schedule.days, entered_by=principal.subject, entered_at=at, note=body.note),
-        reason=f"schedule of {schedule.year} imported", years=[schedule.year],
+        session,
+        principal,
+        lambda book, at: book.with_year_schedule(
+            schedule.year, schedule.days, entered_by=principal.subject, entered_at=at, note=body.note
+        ),
+        reason=f"schedule of {schedule.year} imported",
+        years=[schedule.year],
     )
     return result.model_copy(update={"year": schedule.year, "days": len(schedule.days)})
 
 
 async def put_year(session: AsyncSession, principal: Principal, year: int, body: YearScheduleIn) -> ChangeResult:
     result = await _change(
-        session, principal, lambda book, at: book.with_year_schedule(
-            year, body.days, entered_by=principal.subject, entered_at=at, note=body.note),
-        reason=f"schedule of {year} entered", years=[year],
+        session,
+        principal,
+        lambda book, at: book.with_year_schedule(
+            year, body.days, entered_by=principal.subject, entered_at=at, note=body.note
+        ),
+        reason=f"schedule of {year} entered",
+        years=[year],
     )
     return result.model_copy(update={"year": year, "days": len(body.days)})
 
 
 async def delete_year(session: AsyncSession, principal: Principal, year: int) -> ChangeResult:
-    return await _change(session, principal, lambda book, _: book.without_year_schedule(year),
-                         reason=f"schedule of {year} removed", years=[year], missing_is_404=True)
+    return await _change(
+        session,
+        principal,
+        lambda book, _: book.without_year_schedule(year),
+        reason=f"schedule of {year} removed",
+        years=[year],
+        missing_is_404=True,
+    )
 
 
 async def put_day(session: AsyncSession, principal: Principal, day: date, working: bool, name: str) -> ChangeResult:
     entry = CalendarDay(date=day, working=working, name=name)
-    return await _change(session, principal, lambda book, _: book.with_day(entry),
-                         reason=f"{day.isoformat()} set: {name}", years=[day.year])
+    return await _change(
+        session,
+        principal,
+        lambda book, _: book.with_day(entry),
+        reason=f"{day.isoformat()} set: {name}",
+        years=[day.year],
+    )
 
 
 async def delete_day(session: AsyncSession, principal: Principal, day: date) -> ChangeResult:
-    return await _change(session, principal, lambda book, _: book.without_day(day),
-                         reason=f"{day.isoformat()} removed", years=[day.year], missing_is_404=True)
+    return await _change(
+        session,
+        principal,
+        lambda book, _: book.without_day(day),
+        reason=f"{day.isoformat()} removed",
+        years=[day.year],
+        missing_is_404=True,
+    )
 
 
 async def put_calendar(session: AsyncSession, principal: Principal, name: str, body: CalendarHoursIn) -> ChangeResult:
     definition = CalendarDefinition(name=name, **body.model_dump())
-    return await _change(session, principal, lambda book, _: book.with_calendar(definition),
-                         reason=f"hours of calendar {name} set", calendars=[name])
+    return await _change(
+        session,
+        principal,
+        lambda book, _: book.with_calendar(definition),
+        reason=f"hours of calendar {name} set",
+        calendars=[name],
+    )
 
 
-async def _change(session: AsyncSession, principal: Principal, apply, *, reason: str,  # type: ignore[no-untyped-def]
-                  years: list[int] = (), calendars: list[str] = (), missing_is_404: bool = False) -> ChangeResult:
+async def _change(
+    session: AsyncSession,
+    principal: Principal,
+    apply,
+    *,
+    reason: str,  # type: ignore[no-untyped-def]
+    years: list[int] = (),
+    calendars: list[str] = (),
+    missing_is_404: bool = False,
+) -> ChangeResult:
     at = now(session)
     book = await _stored(session, for_update=True)
     try:
@@ -180,13 +225,26 @@ async def _change(session: AsyncSession, principal: Principal, apply, *, reason:
         await session.flush()
     except IntegrityError:  # two first-ever changes at once: the other one created the row
         raise ApiError(409, "conflict", "the calendar changed at the same time; retry") from None
-    event = changed.to_event(changed_by=principal.subject, reason=reason, changed_years=years, changed_calendars=calendars)
+    event = changed.to_event(
+        changed_by=principal.subject, reason=reason, changed_years=years, changed_calendars=calendars
+    )
     await record_event(session, event, aggregate_id=CALENDAR_AGGREGATE_ID, aggregate_version=changed.version)
-    job = CalendarRecompute(id=str(uuid.uuid4()), version=changed.version, reason=reason, requested_by=principal.subject,
-                            requested_at=at, state="pending", next_run_at=at)
+    job = CalendarRecompute(
+        id=str(uuid.uuid4()),
+        version=changed.version,
+        reason=reason,
+        requested_by=principal.subject,
+        requested_at=at,
+        state="pending",
+        next_run_at=at,
+    )
     session.add(job)
     if _holder is not None:
         holder = _holder
         after_commit(session, lambda: holder.use(changed))  # this replica at once; the others on their next refresh
-    return ChangeResult(version=changed.version, changed_years=sorted(set(years)),
-                        changed_calendars=sorted(set(calendars)), recompute_id=job.id)
+    return ChangeResult(
+        version=changed.version,
+        changed_years=sorted(set(years)),
+        changed_calendars=sorted(set(calendars)),
+        recompute_id=job.id,
+    )

@@ -44,7 +44,9 @@ async def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> object:
     """A department's queue with `?department=rnd`, a customer's cases with `?customer_id=`."""
-    cases = await service.get_all(session, principal, department=department, state=state, customer_id=customer_id, limit=limit)
+    cases = await service.get_all(
+        session, principal, department=department, state=state, customer_id=customer_id, limit=limit
+    )
     return {"items": [service.read(case) for case in cases]}
 
 
@@ -78,14 +80,20 @@ for _action, _summary in (
     _action_route(_action, _summary)
 
 
-@router.post("/cases/{case_id}/report", response_model=CaseDetail, summary="Investigation report to the vice-president (R-24)")
+@router.post(
+    "/cases/{case_id}/report", response_model=CaseDetail, summary="Investigation report to the vice-president (R-24)"
+)
 async def report(case_id: str, body: ReportRequest, session: DbSession, principal: Handler) -> object:
-    return await _detail(session, await service.act(session, principal, case_id, "report", note=body.note, root_cause=body.root_cause))
+    return await _detail(
+        session, await service.act(session, principal, case_id, "report", note=body.note, root_cause=body.root_cause)
+    )
 
 
 @router.post("/cases/{case_id}/dispatch", response_model=CaseDetail, summary="Dispatch a service request (R-21)")
 async def dispatch(case_id: str, body: DispatchRequest, session: DbSession, principal: Handler) -> object:
-    case = await service.act(session, principal, case_id, "dispatch", note=body.note, technician=body.technician, mode=body.mode)
+    case = await service.act(
+        session, principal, case_id, "dispatch", note=body.note, technician=body.technician, mode=body.mode
+    )
     return await _detail(session, case)
 
 
@@ -101,9 +109,13 @@ async def resume(case_id: str, body: ActionRequest, session: DbSession, principa
 
 @router.post("/cases/{case_id}/reassign", response_model=CaseDetail, summary="Reassign department and owner (R-27)")
 async def reassign(case_id: str, body: ReassignRequest, session: DbSession, principal: Handler) -> object:
-    return await _detail(session, await service.reassign(session, principal, case_id, body.department, body.owner, body.note))
+    return await _detail(
+        session, await service.reassign(session, principal, case_id, body.department, body.owner, body.note)
+    )
 
 
-@router.post("/cases/{case_id}/severity", response_model=CaseDetail, summary="Change severity; deadlines are recomputed")
+@router.post(
+    "/cases/{case_id}/severity", response_model=CaseDetail, summary="Change severity; deadlines are recomputed"
+)
 async def change_severity(case_id: str, body: SeverityChange, session: DbSession, principal: Handler) -> object:
     return await _detail(session, await service.change_severity(session, principal, case_id, body.severity, body.note))

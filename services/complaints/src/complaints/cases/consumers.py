@@ -29,7 +29,13 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         return  # an older or repeated state of the customer: ours is newer
     previous_tier = view.tier if view else None
     if isinstance(event, CustomerRegisteredV1):
-        values = {"name": event.name, "tier": event.tier, "owner": event.owner, "team": event.team, "time_zone": event.time_zone}
+        values = {
+            "name": event.name,
+            "tier": event.tier,
+            "owner": event.owner,
+            "team": event.team,
+            "time_zone": event.time_zone,
+        }
     elif isinstance(event, CustomerUpdatedV1):
         values = {k: v for k, v in event.profile.items() if k in ("name", "time_zone")}
     elif isinstance(event, CustomerClassifiedV1):

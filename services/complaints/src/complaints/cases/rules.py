@@ -16,7 +16,11 @@ COMPLAINT_FLOW: dict[str, dict[str, str]] = {
     # state -> {action: next state}
     "received": {"acknowledge": "acknowledged"},
     "acknowledged": {"investigate": "investigating", "mark_unfounded": "closed"},
-    "investigating": {"report": "investigating", "propose_resolution": "resolution_proposed", "mark_unfounded": "closed"},
+    "investigating": {
+        "report": "investigating",
+        "propose_resolution": "resolution_proposed",
+        "mark_unfounded": "closed",
+    },
     "resolution_proposed": {"accept": "accepted", "reject": "closed"},
     "accepted": {"close": "closed"},
     "closed": {},

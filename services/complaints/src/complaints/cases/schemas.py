@@ -28,7 +28,10 @@ class CaseCreate(StrictInput):
     content: Text
     received_at: AwareDatetime | None = Field(default=None, description="when the customer reached us; default now")
     requested_outcome: Text | None = None
-    cause_category: Category | None = Field(default=None, description="quality or non_quality, with a sub-category: quality/packaging, non_quality/transport")
+    cause_category: Category | None = Field(
+        default=None,
+        description="quality or non_quality, with a sub-category: quality/packaging, non_quality/transport",
+    )
     product: Name | None = None
     severity: Severity = Severity.normal
 

@@ -22,8 +22,8 @@ from complaints.sla import service as sla
 from complaints.sla.models import SlaTargetRow
 from contracts import Event
 from contracts.events import cases as ev
-from servicekit.auth import Principal, Role, account_filter, sees_account
 from servicekit import clock
+from servicekit.auth import Principal, Role, account_filter, sees_account
 from servicekit.db import after_commit
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
@@ -51,8 +51,15 @@ async def get(session: AsyncSession, principal: Principal, case_id: str, *, lock
     return case
 
 
-async def get_all(session: AsyncSession, principal: Principal, *, department: str | None, state: str | None,
-                  customer_id: str | None, limit: int) -> list[Case]:
+async def get_all(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    department: str | None,
+    state: str | None,
+    customer_id: str | None,
+    limit: int,
+) -> list[Case]:
     query = select(Case).order_by(Case.received_at.desc(), Case.id).limit(limit)
     for column, value in ((Case.department, department), (Case.state, state), (Case.customer_id, customer_id)):
         if value is not None:
@@ -67,7 +74,9 @@ async def get_all(session: AsyncSession, principal: Principal, *, department: st
 # -- opening --------------------------------------------------------------------------
 
 
-async def open_case(session: AsyncSession, principal: Principal, data: CaseCreate, *, reopened_from: Case | None = None) -> Case:
+async def open_case(
+    session: AsyncSession, principal: Principal, data: CaseCreate, *, reopened_from: Case | None = None
+) -> Case:
     now = clock.now(session)
     received_at = data.received_at or now
     if received_at > now:
@@ -102,13 +111,32 @@ async def open_case(session: AsyncSession, principal: Principal, data: CaseCreat
     session.add(case)
     await session.flush()
     session.add(sla.clock_entry(case, "received", received_at, severity=case.severity, tier=tier))
-    add_timeline_entry(session, case, principal.subject, "open", None, case.state,
-                       f"reopened from {reopened_from.number} (R-29)" if reopened_from else None)
+    add_timeline_entry(
+        session,
+        case,
+        principal.subject,
+        "open",
+        None,
+        case.state,
+        f"reopened from {reopened_from.number} (R-29)" if reopened_from else None,
+    )
     common = _common(case)
-    await record_event(session, ev.CaseReceivedV1(
-        **common, kind=case.kind, channel=case.channel, severity=case.severity, cause_category=case.cause_category,
-        department=case.department, owner=case.owner, team=case.team, received_at=received_at,
-    ), aggregate_id=case.id, aggregate_version=case.version)
+    await record_event(
+        session,
+        ev.CaseReceivedV1(
+            **common,
+            kind=case.kind,
+            channel=case.channel,
+            severity=case.severity,
+            cause_category=case.cause_category,
+            department=case.department,
+            owner=case.owner,
+            team=case.team,
+            received_at=received_at,
+        ),
+        aggregate_id=case.id,
+        aggregate_version=case.version,
+    )
     if case.kind == "complaint" and case.severity == "serious":
         await _escalate_serious(session, case, principal.subject)
     await session.flush()
@@ -118,11 +146,28 @@ async def open_case(session: AsyncSession, principal: Principal, data: CaseCreat
 
 async def _escalate_serious(session: AsyncSession, case: Case, actor: str) -> None:
     """R-26: a serious complaint goes to the vice-president at once; the manager handles it personally."""
-    await record_event(session, ev.CaseEscalatedV1(
-        **_common(case), to_roles=["vice_president", "manager"], reason="serious_complaint", severity=case.severity,
-        department=case.department, owner=case.owner,
-    ), aggregate_id=case.id, aggregate_version=case.version)
-    add_timeline_entry(session, case, actor, "escalate", case.state, case.state, "serious complaint: vice-president and manager notified (R-26)")
+    await record_event(
+        session,
+        ev.CaseEscalatedV1(
+            **_common(case),
+            to_roles=["vice_president", "manager"],
+            reason="serious_complaint",
+            severity=case.severity,
+            department=case.department,
+            owner=case.owner,
+        ),
+        aggregate_id=case.id,
+        aggregate_version=case.version,
+    )
+    add_timeline_entry(
+        session,
+        case,
+        actor,
+        "escalate",
+        case.state,
+        case.state,
+        "serious complaint: vice-president and manager notified (R-26)",
+    )
     after_commit(session, lambda: metrics.ESCALATIONS.labels("serious_complaint").inc())
 
 
@@ -155,8 +200,11 @@ def _acknowledge(step: ActionStep) -> None:
     step.case.acknowledged_at = step.now
     step.met("first_response")
     step.after_sla = lambda transitions: ev.CaseAcknowledgedV1(
-        **step.common, acknowledged_at=step.now, acknowledged_by=step.principal.subject,
-        within_sla=_within(transitions, "first_response"))
+        **step.common,
+        acknowledged_at=step.now,
+        acknowledged_by=step.principal.subject,
+        within_sla=_within(transitions, "first_response"),
+    )
 
 
 def _report_investigation(step: ActionStep) -> None:
@@ -176,7 +224,8 @@ def _accept_resolution(step: ActionStep) -> None:
     step.case.resolved_at = step.now
     step.met("resolution")
     step.after_sla = lambda transitions: ev.CaseResolvedV1(
-        **step.common, resolved_at=step.now, within_sla=_within(transitions, "resolution"))
+        **step.common, resolved_at=step.now, within_sla=_within(transitions, "resolution")
+    )
 
 
 def _only_change_state(step: ActionStep) -> None:
@@ -194,15 +243,24 @@ def _dispatch_service(step: ActionStep) -> None:
     case = step.case
     case.technician, case.service_mode = step.details["technician"], step.details.get("mode") or "on_site"
     case.approval_needed = rules.needs_manager_approval(case.service_mode)
-    step.events.append(ev.ServiceRequestDispatchedV1(
-        **step.common, at=step.now, by=step.principal.subject, technician=case.technician, mode=case.service_mode,
-        needs_approval=case.approval_needed))
+    step.events.append(
+        ev.ServiceRequestDispatchedV1(
+            **step.common,
+            at=step.now,
+            by=step.principal.subject,
+            technician=case.technician,
+            mode=case.service_mode,
+            needs_approval=case.approval_needed,
+        )
+    )
 
 
 def _approve_service(step: ActionStep) -> None:
     _require_manager(step, "approve_service")
     if not step.case.approval_needed:
-        raise ApiError(409, "illegal_transition", "on-site service needs no approval; allowed: start_service", field="action")
+        raise ApiError(
+            409, "illegal_transition", "on-site service needs no approval; allowed: start_service", field="action"
+        )
     step.case.approved_by = step.principal.subject
     step.events.append(ev.ServiceRequestApprovedV1(**step.common, at=step.now, by=step.principal.subject))
 
@@ -210,7 +268,12 @@ def _approve_service(step: ActionStep) -> None:
 def _start_service(step: ActionStep) -> None:
     case = step.case
     if case.approval_needed and not case.approved_by:
-        raise ApiError(409, "approval_required", f"{case.service_mode} service needs the manager's approval first (R-21); allowed: approve_service", field="action")
+        raise ApiError(
+            409,
+            "approval_required",
+            f"{case.service_mode} service needs the manager's approval first (R-21); allowed: approve_service",
+            field="action",
+        )
     step.events.append(ev.ServiceRequestStartedV1(**step.common, at=step.now, by=step.principal.subject))
 
 
@@ -243,8 +306,15 @@ LIFECYCLE_ACTIONS: dict[str, Callable[[ActionStep], None]] = {
 }
 
 
-async def act(session: AsyncSession, principal: Principal, case_id: str, action: str, *, note: str | None = None,
-              **details: str | None) -> Case:
+async def act(
+    session: AsyncSession,
+    principal: Principal,
+    case_id: str,
+    action: str,
+    *,
+    note: str | None = None,
+    **details: str | None,
+) -> Case:
     """One lifecycle transition (R-21, R-29, R-30); 409 with the allowed actions when illegal."""
     case = await get(session, principal, case_id, lock=True)
     now = clock.now(session)
@@ -277,20 +347,39 @@ async def _close(session: AsyncSession, principal: Principal, case: Case, action
     case.close_outcome = outcome
     case.closed_at = now
     # closing ends every clock still running: unfounded and refused cases stop counting against us here
-    open_targets = (await session.scalars(select(SlaTargetRow.target).where(
-        SlaTargetRow.case_id == case.id, SlaTargetRow.met_at.is_(None)))).all()
+    open_targets = (
+        await session.scalars(
+            select(SlaTargetRow.target).where(SlaTargetRow.case_id == case.id, SlaTargetRow.met_at.is_(None))
+        )
+    ).all()
     for target in open_targets:
         _met(session, case, target, now)
     events: list[Event] = [ev.CaseClosedV1(**_common(case), outcome=outcome, closed_at=now)]
     if outcome == "rejected":  # R-29: a linked follow-up case with the original attached
-        follow_up = await open_case(session, principal, CaseCreate(
-            kind=case.kind, customer_id=case.customer_id, channel=case.channel,
-            content=f"[{case.number}] {case.content}", requested_outcome=case.requested_outcome,
-            cause_category=case.cause_category, product=case.product, severity=case.severity,
-        ), reopened_from=case)
+        follow_up = await open_case(
+            session,
+            principal,
+            CaseCreate(
+                kind=case.kind,
+                customer_id=case.customer_id,
+                channel=case.channel,
+                content=f"[{case.number}] {case.content}",
+                requested_outcome=case.requested_outcome,
+                cause_category=case.cause_category,
+                product=case.product,
+                severity=case.severity,
+            ),
+            reopened_from=case,
+        )
         case.reopened_as = follow_up.id
-        events.append(ev.CaseReopenedV1(**_common(case), new_case_id=follow_up.id, new_number=follow_up.number,
-                                        reason="the customer did not accept the resolution (R-29)"))
+        events.append(
+            ev.CaseReopenedV1(
+                **_common(case),
+                new_case_id=follow_up.id,
+                new_number=follow_up.number,
+                reason="the customer did not accept the resolution (R-29)",
+            )
+        )
     return events
 
 
@@ -302,24 +391,35 @@ def _met(session: AsyncSession, case: Case, target: str, now: datetime) -> None:
     session.add(sla.clock_entry(case, "met", now, target=target))
 
 
-async def set_waiting(session: AsyncSession, principal: Principal, case_id: str, waiting: bool, note: str | None) -> Case:
+async def set_waiting(
+    session: AsyncSession, principal: Principal, case_id: str, waiting: bool, note: str | None
+) -> Case:
     """Waiting on the customer pauses the SLA clock; resuming pushes the deadlines back by the pause."""
     case = await get(session, principal, case_id, lock=True)
     now = clock.now(session)
     if case.state not in rules.PAUSABLE_STATES:
         raise ApiError(409, "illegal_transition", f"a {case.state} case cannot wait on the customer", field="action")
     if waiting == (case.paused_since is not None):
-        raise ApiError(409, "illegal_transition", "already waiting on the customer" if waiting else "not waiting on the customer", field="action")
+        raise ApiError(
+            409,
+            "illegal_transition",
+            "already waiting on the customer" if waiting else "not waiting on the customer",
+            field="action",
+        )
     case.paused_since = now if waiting else None
     case.version += 1
     session.add(sla.clock_entry(case, "paused" if waiting else "resumed", now))
-    add_timeline_entry(session, case, principal.subject, "wait_on_customer" if waiting else "resume", case.state, case.state, note)
+    add_timeline_entry(
+        session, case, principal.subject, "wait_on_customer" if waiting else "resume", case.state, case.state, note
+    )
     await session.flush()
     await sla.refresh_case(session, case, now)
     return case
 
 
-async def change_severity(session: AsyncSession, principal: Principal, case_id: str, severity: str, note: str | None) -> Case:
+async def change_severity(
+    session: AsyncSession, principal: Principal, case_id: str, severity: str, note: str | None
+) -> Case:
     case = await get(session, principal, case_id, lock=True)
     if case.state not in rules.OPEN_STATES:
         raise ApiError(409, "illegal_transition", "the case is finished", field="severity")
@@ -329,7 +429,9 @@ async def change_severity(session: AsyncSession, principal: Principal, case_id: 
     case.severity = severity
     case.version += 1
     session.add(sla.clock_entry(case, "policy_changed", now, severity=severity))
-    add_timeline_entry(session, case, principal.subject, "change_severity", case.state, case.state, note or f"severity -> {severity}")
+    add_timeline_entry(
+        session, case, principal.subject, "change_severity", case.state, case.state, note or f"severity -> {severity}"
+    )
     if severity == "serious" and case.kind == "complaint":
         await _escalate_serious(session, case, principal.subject)
     await session.flush()
@@ -340,8 +442,11 @@ async def change_severity(session: AsyncSession, principal: Principal, case_id: 
 async def apply_customer_tier(session: AsyncSession, customer_id: str, tier: str) -> None:
     """A tier change recomputes the deadlines of the customer's open cases from their history (R-03)."""
     now = clock.now(session)
-    cases = (await session.scalars(select(Case).where(
-        Case.customer_id == customer_id, Case.state.in_(rules.OPEN_STATES)).with_for_update())).all()
+    cases = (
+        await session.scalars(
+            select(Case).where(Case.customer_id == customer_id, Case.state.in_(rules.OPEN_STATES)).with_for_update()
+        )
+    ).all()
     for case in cases:
         if case.tier == tier:
             continue
@@ -363,18 +468,36 @@ async def link_waiting_cases(session: AsyncSession, customer_id: str, tier: str)
     await apply_customer_tier(session, customer_id, tier)
 
 
-async def reassign(session: AsyncSession, principal: Principal, case_id: str, department: str, owner: str | None, note: str | None) -> Case:
+async def reassign(
+    session: AsyncSession, principal: Principal, case_id: str, department: str, owner: str | None, note: str | None
+) -> Case:
     """R-27: reassignment is recorded and announced."""
     case = await get(session, principal, case_id, lock=True)
     previous_department, previous_owner = case.department, case.owner
     case.department, case.owner = department, owner
     case.version += 1
-    add_timeline_entry(session, case, principal.subject, "reassign", case.state, case.state,
-                       note or f"{previous_department}/{previous_owner or '-'} -> {department}/{owner or '-'}")
-    await record_event(session, ev.CaseAssignedV1(
-        **_common(case), department=department, owner=owner, previous_department=previous_department,
-        previous_owner=previous_owner, reason=note or "reassigned by hand",
-    ), aggregate_id=case.id, aggregate_version=case.version)
+    add_timeline_entry(
+        session,
+        case,
+        principal.subject,
+        "reassign",
+        case.state,
+        case.state,
+        note or f"{previous_department}/{previous_owner or '-'} -> {department}/{owner or '-'}",
+    )
+    await record_event(
+        session,
+        ev.CaseAssignedV1(
+            **_common(case),
+            department=department,
+            owner=owner,
+            previous_department=previous_department,
+            previous_owner=previous_owner,
+            reason=note or "reassigned by hand",
+        ),
+        aggregate_id=case.id,
+        aggregate_version=case.version,
+    )
     return case
 
 
@@ -408,24 +531,40 @@ def case_ids_of(customer_id: str) -> Select[tuple[str]]:
 async def forget_case_texts(session: AsyncSession, customer_id: str) -> None:
     """R-09/R-42 erasure: free text the customer or staff wrote may name people or hold numbers, so it goes;
     kinds, severities, times, states and amounts stay for the statistics (R-32 monthly review). Idempotent."""
-    await session.execute(update(Case).where(Case.customer_id == customer_id).values(content=ERASED, requested_outcome=None))
-    await session.execute(update(TimelineEntry).where(TimelineEntry.case_id.in_(case_ids_of(customer_id))).values(note=None))
+    await session.execute(
+        update(Case).where(Case.customer_id == customer_id).values(content=ERASED, requested_outcome=None)
+    )
+    await session.execute(
+        update(TimelineEntry).where(TimelineEntry.case_id.in_(case_ids_of(customer_id))).values(note=None)
+    )
 
 
 # -- reading ---------------------------------------------------------------------------------
 
 
 async def detail(session: AsyncSession, case: Case) -> dict[str, object]:
-    timeline = (await session.scalars(select(TimelineEntry).where(TimelineEntry.case_id == case.id).order_by(TimelineEntry.id))).all()
+    timeline = (
+        await session.scalars(select(TimelineEntry).where(TimelineEntry.case_id == case.id).order_by(TimelineEntry.id))
+    ).all()
     targets = (await session.scalars(select(SlaTargetRow).where(SlaTargetRow.case_id == case.id))).all()
     chain = await _chain(session, case)
     customer = await session.get(CustomerView, case.customer_id)
-    return {**read(case, targets), "customer_name": customer.name if customer else None, "timeline": timeline, "chain": chain}
+    return {
+        **read(case, targets),
+        "customer_name": customer.name if customer else None,
+        "timeline": timeline,
+        "chain": chain,
+    }
 
 
 def read(case: Case, targets: list[SlaTargetRow] | tuple[SlaTargetRow, ...] = ()) -> dict[str, object]:
-    values = {column: getattr(case, column) for column in Case.__table__.columns.keys()}
-    return {**values, "paused": case.paused_since is not None, "allowed_actions": rules.allowed_actions(case.kind, case.state), "sla": list(targets)}
+    values = {column: getattr(case, column) for column in Case.__table__.columns.keys()}  # noqa: SIM118 - a column collection, not a dict
+    return {
+        **values,
+        "paused": case.paused_since is not None,
+        "allowed_actions": rules.allowed_actions(case.kind, case.state),
+        "sla": list(targets),
+    }
 
 
 async def _chain(session: AsyncSession, case: Case) -> list[str]:
@@ -449,9 +588,24 @@ def _common(case: Case) -> dict[str, str]:
     return {"case_id": case.id, "number": case.number, "customer_id": case.customer_id}
 
 
-def add_timeline_entry(session: AsyncSession, case: Case, actor: str, action: str, from_state: str | None, to_state: str | None,
-                       note: str | None) -> None:
+def add_timeline_entry(
+    session: AsyncSession,
+    case: Case,
+    actor: str,
+    action: str,
+    from_state: str | None,
+    to_state: str | None,
+    note: str | None,
+) -> None:
     """Who did what when (R-21, R-29): every change to a case or its compensation and corrective actions."""
-    session.add(TimelineEntry(case_id=case.id, at=clock.now(session), actor=actor, action=action, from_state=from_state,
-                              to_state=to_state, note=note))
-
+    session.add(
+        TimelineEntry(
+            case_id=case.id,
+            at=clock.now(session),
+            actor=actor,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+        )
+    )

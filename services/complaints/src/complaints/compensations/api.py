@@ -14,7 +14,9 @@ router = APIRouter(tags=["cases", "compensation"])
 
 
 @router.post("/cases/{case_id}/compensations", status_code=201, response_model=CompensationRead)
-async def propose_compensation(case_id: str, body: CompensationCreate, session: DbSession, principal: Handler) -> object:
+async def propose_compensation(
+    case_id: str, body: CompensationCreate, session: DbSession, principal: Handler
+) -> object:
     """Within the proposer's approval limit it is approved at once; above it waits for the next level (R-28)."""
     return await service.propose_compensation(session, principal, case_id, body)
 

@@ -15,7 +15,9 @@ router = APIRouter(tags=["cases", "corrective actions"])
 
 
 @router.post("/cases/{case_id}/corrective-actions", status_code=201, response_model=CorrectiveActionRead)
-async def add_corrective_action(case_id: str, body: CorrectiveActionCreate, session: DbSession, principal: Handler) -> object:
+async def add_corrective_action(
+    case_id: str, body: CorrectiveActionCreate, session: DbSession, principal: Handler
+) -> object:
     return await service.add_corrective_action(session, principal, case_id, body)
 
 

@@ -10,17 +10,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from complaints.cases import service as cases
 from complaints.corrective_actions.models import CorrectiveAction
 from complaints.corrective_actions.schemas import CorrectiveActionCreate
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 from servicekit.errors import ApiError, not_found
 
 
-async def add_corrective_action(session: AsyncSession, principal: Principal, case_id: str, data: CorrectiveActionCreate) -> CorrectiveAction:
+async def add_corrective_action(
+    session: AsyncSession, principal: Principal, case_id: str, data: CorrectiveActionCreate
+) -> CorrectiveAction:
     case = await cases.get(session, principal, case_id)
-    action = CorrectiveAction(id=str(uuid.uuid4()), case_id=case.id, description=data.description, owner=data.owner,
-                              due_date=data.due_date, status="open", created_at=clock.now(session))
+    action = CorrectiveAction(
+        id=str(uuid.uuid4()),
+        case_id=case.id,
+        description=data.description,
+        owner=data.owner,
+        due_date=data.due_date,
+        status="open",
+        created_at=clock.now(session),
+    )
     session.add(action)
-    cases.add_timeline_entry(session, case, principal.subject, "add_corrective_action", case.state, case.state, data.description[:200])
+    cases.add_timeline_entry(
+        session, case, principal.subject, "add_corrective_action", case.state, case.state, data.description[:200]
+    )
     return action
 
 
@@ -32,11 +43,15 @@ async def complete_corrective_action(session: AsyncSession, principal: Principal
     if action.status == "done":
         raise ApiError(409, "illegal_transition", "the corrective action is already done", field="status")
     action.status, action.done_at = "done", clock.now(session)
-    cases.add_timeline_entry(session, case, principal.subject, "complete_corrective_action", case.state, case.state, action.description[:200])
+    cases.add_timeline_entry(
+        session, case, principal.subject, "complete_corrective_action", case.state, case.state, action.description[:200]
+    )
     return action
 
 
-async def corrective_actions(session: AsyncSession, *, status: str | None, overdue_only: bool) -> list[CorrectiveAction]:
+async def corrective_actions(
+    session: AsyncSession, *, status: str | None, overdue_only: bool
+) -> list[CorrectiveAction]:
     query = select(CorrectiveAction).order_by(CorrectiveAction.due_date)
     if status:
         query = query.where(CorrectiveAction.status == status)

@@ -29,6 +29,9 @@ async def monthly_review(
         raise ApiError(422, "validation_error", "month: too early", field="month")
     rows = await service.monthly_review(session, date(year, number, 1))
     if format == "csv":
-        return PlainTextResponse(service.to_csv(rows), media_type="text/csv",
-                                 headers={"Content-Disposition": f'attachment; filename="cases-{month}.csv"'})
+        return PlainTextResponse(
+            service.to_csv(rows),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="cases-{month}.csv"'},
+        )
     return {"month": month, "rows": rows}

@@ -14,10 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.cases.models import Case
 from complaints.compensations.models import Compensation
-from complaints.sla.models import SlaTargetRow
 from complaints.settings import complaints_settings
+from complaints.sla.models import SlaTargetRow
 
-COLUMNS = ("department", "owner", "closed", "resolved_within_sla", "timeliness", "reopened", "unfounded", "compensation_total")
+COLUMNS = (
+    "department",
+    "owner",
+    "closed",
+    "resolved_within_sla",
+    "timeliness",
+    "reopened",
+    "unfounded",
+    "compensation_total",
+)
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -32,21 +41,41 @@ async def monthly_review(session: AsyncSession, month: date) -> list[dict[str, o
     start, end = month_bounds(month)
     cases = (await session.scalars(select(Case).where(Case.closed_at >= start, Case.closed_at < end))).all()
     ids = [c.id for c in cases]
-    resolution = {
-        row.case_id: row.state
-        for row in (await session.scalars(select(SlaTargetRow).where(
-            SlaTargetRow.case_id.in_(ids), SlaTargetRow.target == "resolution"))).all()
-    } if ids else {}
+    resolution = (
+        {
+            row.case_id: row.state
+            for row in (
+                await session.scalars(
+                    select(SlaTargetRow).where(SlaTargetRow.case_id.in_(ids), SlaTargetRow.target == "resolution")
+                )
+            ).all()
+        }
+        if ids
+        else {}
+    )
     money: dict[str, Decimal] = defaultdict(Decimal)
     if ids:
-        for comp in (await session.scalars(select(Compensation).where(
-                Compensation.case_id.in_(ids), Compensation.state == "approved"))).all():
+        for comp in (
+            await session.scalars(
+                select(Compensation).where(Compensation.case_id.in_(ids), Compensation.state == "approved")
+            )
+        ).all():
             money[comp.case_id] += Decimal(comp.amount)
     groups: dict[tuple[str, str], dict[str, object]] = {}
     for case in cases:
         key = (case.department, case.owner or "-")
-        row = groups.setdefault(key, {"department": key[0], "owner": key[1], "closed": 0, "resolved_within_sla": 0,
-                                      "reopened": 0, "unfounded": 0, "compensation_total": Decimal("0")})
+        row = groups.setdefault(
+            key,
+            {
+                "department": key[0],
+                "owner": key[1],
+                "closed": 0,
+                "resolved_within_sla": 0,
+                "reopened": 0,
+                "unfounded": 0,
+                "compensation_total": Decimal("0"),
+            },
+        )
         row["closed"] += 1  # type: ignore[operator]
         row["resolved_within_sla"] += int(resolution.get(case.id) == "met")  # type: ignore[operator]
         row["reopened"] += int(case.close_outcome == "rejected")  # type: ignore[operator]

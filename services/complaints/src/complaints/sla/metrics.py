@@ -25,7 +25,9 @@ TARGETS = Counter(
     "SLA targets that ended, by outcome (met, breached); a breach counts at its deadline",
     ["target", *LABELS, "outcome"],
 )
-OPEN_TARGETS = Gauge("crm_sla_open_targets", "Open SLA targets by state (on_track, at_risk, breached)", ["target", "state"])
+OPEN_TARGETS = Gauge(
+    "crm_sla_open_targets", "Open SLA targets by state (on_track, at_risk, breached)", ["target", "state"]
+)
 OLDEST_UNANSWERED = Gauge(
     "crm_sla_oldest_unanswered_case_age_seconds", "Age of the oldest case still waiting for its first response"
 )
@@ -48,7 +50,8 @@ def initialise_series() -> None:
     as an increase, so a first breach after a restart would otherwise vanish from every rate window."""
     from itertools import product
 
-    from complaints.sla.rules import CHANNELS, KINDS, SEVERITIES, TARGETS as TARGET_NAMES, TIERS
+    from complaints.sla.rules import CHANNELS, KINDS, SEVERITIES, TIERS
+    from complaints.sla.rules import TARGETS as TARGET_NAMES
 
     for target, kind, severity, tier, channel, outcome in product(
         TARGET_NAMES, KINDS, SEVERITIES, TIERS, CHANNELS, ("met", "breached")

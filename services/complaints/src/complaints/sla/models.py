@@ -31,11 +31,20 @@ class SlaTargetRow(Base):
     __tablename__ = "sla_targets"
     __table_args__ = (
         # the evaluator's claim: only due rows, so a pass costs what is due, not what is open
-        Index("ix_sla_targets_due", "next_check_at", postgresql_where=text("next_check_at IS NOT NULL"),
-              sqlite_where=text("next_check_at IS NOT NULL")),
+        Index(
+            "ix_sla_targets_due",
+            "next_check_at",
+            postgresql_where=text("next_check_at IS NOT NULL"),
+            sqlite_where=text("next_check_at IS NOT NULL"),
+        ),
         # open-target gauges count only targets still running
-        Index("ix_sla_targets_open", "target", "state", postgresql_where=text("met_at IS NULL"),
-              sqlite_where=text("met_at IS NULL")),
+        Index(
+            "ix_sla_targets_open",
+            "target",
+            "state",
+            postgresql_where=text("met_at IS NULL"),
+            sqlite_where=text("met_at IS NULL"),
+        ),
     )
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)

@@ -45,20 +45,31 @@ DEFAULT_POLICY_CONFIG: dict[str, Any] = {
     "rules": [
         # R-23 channel standard "email replied within 24 h" as the slowest first response, R-25 six days.
         # The hotline's "answered within 30 s" is a telephony (ACD) metric, not a case target.
-        {"id": "base", "match": {}, "targets": {
-            "first_response": {"hours": 24}, "resolution": {"working_days": 6}}},
+        {"id": "base", "match": {}, "targets": {"first_response": {"hours": 24}, "resolution": {"working_days": 6}}},
         # R-23 online chat "immediately": 5 minutes of wall clock
         {"id": "chat", "match": {"channel": "online_chat"}, "targets": {"first_response": {"minutes": 5}}},
         # R-23 acknowledge a complaint within 1 hour; R-24 investigation report in 3 days; R-25 closed in 6
-        {"id": "complaint", "match": {"kind": "complaint"}, "targets": {
-            "first_response": {"hours": 1}, "investigation_report": {"working_days": 3},
-            "resolution": {"working_days": 6}}},
+        {
+            "id": "complaint",
+            "match": {"kind": "complaint"},
+            "targets": {
+                "first_response": {"hours": 1},
+                "investigation_report": {"working_days": 3},
+                "resolution": {"working_days": 6},
+            },
+        },
         # R-23 the chat standard is tighter than the complaint hour, so it keeps the complaint's chat reply at 5 min
-        {"id": "complaint-chat", "match": {"kind": "complaint", "channel": "online_chat"},
-         "targets": {"first_response": {"minutes": 5}}},
+        {
+            "id": "complaint-chat",
+            "match": {"kind": "complaint", "channel": "online_chat"},
+            "targets": {"first_response": {"minutes": 5}},
+        },
         # R-26 serious complaints go to the vice-president at once: report within 1 and close within 3 working days
-        {"id": "complaint-serious", "match": {"kind": "complaint", "severity": "serious"}, "targets": {
-            "investigation_report": {"working_days": 1}, "resolution": {"working_days": 3}}},
+        {
+            "id": "complaint-serious",
+            "match": {"kind": "complaint", "severity": "serious"},
+            "targets": {"investigation_report": {"working_days": 1}, "resolution": {"working_days": 3}},
+        },
     ],
 }
 
@@ -99,8 +110,9 @@ class TargetSpec:
         return self.duration if self.duration is not None else calendar.working_day_length * self.working_days
 
     @classmethod
-    def from_config(cls, name: str, cfg: dict[str, Any], default_ratio: float = 0.75,
-                    default_calendar: str = DEFAULT_CALENDAR) -> TargetSpec:
+    def from_config(
+        cls, name: str, cfg: dict[str, Any], default_ratio: float = 0.75, default_calendar: str = DEFAULT_CALENDAR
+    ) -> TargetSpec:
         """``{"hours": 1}``, ``{"minutes": 5}``, ``{"working_hours": 4}`` or ``{"working_days": 3}``,
         optionally with ``"at_risk_ratio"`` and ``"calendar"``; the unit decides the clock."""
         units = [u for u in _UNITS if u in cfg]
@@ -152,16 +164,21 @@ class PolicyMatrix:
             match = {k: v for k, v in (raw.get("match") or {}).items() if v != "*"}
             for key, value in match.items():
                 if key not in DIMENSIONS or value not in DIMENSIONS[key]:
-                    raise ValueError(f"rule {rid}: match {key}={value!r} is not one of {DIMENSIONS.get(key, list(DIMENSIONS))}")
+                    raise ValueError(
+                        f"rule {rid}: match {key}={value!r} is not one of {DIMENSIONS.get(key, list(DIMENSIONS))}"
+                    )
             # a rule's "calendar" applies to its business-time targets unless one names its own
             rule_calendar = str(raw.get("calendar", DEFAULT_CALENDAR))
-            targets = {name: None if cfg is None else TargetSpec.from_config(name, cfg, default_ratio, rule_calendar)
-                       for name, cfg in (raw.get("targets") or {}).items()}
+            targets = {
+                name: None if cfg is None else TargetSpec.from_config(name, cfg, default_ratio, rule_calendar)
+                for name, cfg in (raw.get("targets") or {}).items()
+            }
             rules.append(_Rule(rid, match, targets))
         return cls(tuple(rules))
 
-    def policy_for(self, kind: str, severity: str = "normal", tier: str | None = "unknown",
-                   channel: str | None = None) -> SlaPolicy:
+    def policy_for(
+        self, kind: str, severity: str = "normal", tier: str | None = "unknown", channel: str | None = None
+    ) -> SlaPolicy:
         case = {"kind": kind, "severity": severity, "tier": tier or "unknown", "channel": channel}
         for key, value in case.items():
             if value not in DIMENSIONS[key] and not (key == "channel" and value is None):
@@ -196,8 +213,9 @@ class ClockEvent:
     channel: str | None = None
 
     @classmethod
-    def received(cls, at: datetime, case_kind: str, severity: str = "normal", tier: str = "unknown",
-                 channel: str | None = None) -> ClockEvent:
+    def received(
+        cls, at: datetime, case_kind: str, severity: str = "normal", tier: str = "unknown", channel: str | None = None
+    ) -> ClockEvent:
         return cls(at, "received", case_kind=case_kind, severity=severity, tier=tier, channel=channel)
 
     @classmethod
@@ -209,8 +227,15 @@ class ClockEvent:
         return cls(at, "resumed")
 
     @classmethod
-    def policy_changed(cls, at: datetime, *, case_kind: str | None = None, severity: str | None = None,
-                       tier: str | None = None, channel: str | None = None) -> ClockEvent:
+    def policy_changed(
+        cls,
+        at: datetime,
+        *,
+        case_kind: str | None = None,
+        severity: str | None = None,
+        tier: str | None = None,
+        channel: str | None = None,
+    ) -> ClockEvent:
         return cls(at, "policy_changed", case_kind=case_kind, severity=severity, tier=tier, channel=channel)
 
     @classmethod
@@ -247,8 +272,12 @@ def _replay(history: list[ClockEvent], now: datetime) -> _Case:
     if not events or events[0].kind != "received":
         raise ValueError("history must start with a 'received' event at or before now")
     first = events[0]
-    keys = {"kind": first.case_kind, "severity": first.severity or "normal",
-            "tier": first.tier or "unknown", "channel": first.channel}
+    keys = {
+        "kind": first.case_kind,
+        "severity": first.severity or "normal",
+        "tier": first.tier or "unknown",
+        "channel": first.channel,
+    }
     pauses: list[tuple[datetime, datetime | None]] = []
     met: dict[str, datetime] = {}
     for e in events[1:]:
@@ -258,8 +287,18 @@ def _replay(history: list[ClockEvent], now: datetime) -> _Case:
         elif e.kind == "resumed" and pauses and pauses[-1][1] is None:  # a resume without a pause is a no-op
             pauses[-1] = (pauses[-1][0], at)
         elif e.kind == "policy_changed":
-            keys.update({k: v for k, v in (("kind", e.case_kind), ("severity", e.severity),
-                                          ("tier", e.tier), ("channel", e.channel)) if v is not None})
+            keys.update(
+                {
+                    k: v
+                    for k, v in (
+                        ("kind", e.case_kind),
+                        ("severity", e.severity),
+                        ("tier", e.tier),
+                        ("channel", e.channel),
+                    )
+                    if v is not None
+                }
+            )
         elif e.kind == "met":
             if e.target not in TARGETS:
                 raise ValueError(f"met event: target {e.target!r} is not one of {TARGETS}")
@@ -272,8 +311,14 @@ def _replay(history: list[ClockEvent], now: datetime) -> _Case:
 class _Meter:
     """Measures and advances one clock (wall or business) over the case's running (unpaused) time."""
 
-    def __init__(self, clock: Clock, calendar: BusinessCalendar | None, received: datetime,
-                 pauses: tuple[tuple[datetime, datetime | None], ...], stop: datetime):
+    def __init__(
+        self,
+        clock: Clock,
+        calendar: BusinessCalendar | None,
+        received: datetime,
+        pauses: tuple[tuple[datetime, datetime | None], ...],
+        stop: datetime,
+    ):
         self.clock, self.calendar = clock, calendar
         # running intervals [a, b) up to the stop time; b None = open ended. An open pause ends at stop.
         bounds, cursor = [], received
@@ -302,8 +347,9 @@ class _Meter:
         raise AssertionError("unreachable")  # the last interval is open ended
 
     def used(self) -> timedelta:
-        return sum((self._measure(a, min(b or self.stop, self.stop)) for a, b in self.running
-                    if a < self.stop), timedelta())
+        return sum(
+            (self._measure(a, min(b or self.stop, self.stop)) for a, b in self.running if a < self.stop), timedelta()
+        )
 
 
 Calendars = BusinessCalendar | CalendarBook
@@ -313,8 +359,13 @@ def _calendar(calendars: Calendars, name: str) -> BusinessCalendar:
     return calendars if isinstance(calendars, BusinessCalendar) else calendars.calendar(name)
 
 
-def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendars: Calendars,
-             now: datetime, only: set[str] | None = None) -> dict[str, TargetStatus]:
+def evaluate(
+    history: list[ClockEvent],
+    policy_matrix: PolicyMatrix,
+    calendars: Calendars,
+    now: datetime,
+    only: set[str] | None = None,
+) -> dict[str, TargetStatus]:
     """Each target's deadline and state at ``now`` (R-23 first response, R-24 report, R-25 resolution,
     R-26 serious complaints tighter). Recomputed from the full history every time, so it is idempotent.
     ``calendars`` is the company's calendar book (each business target on its named calendar) or one calendar
@@ -343,9 +394,19 @@ def evaluate(history: list[ClockEvent], policy_matrix: PolicyMatrix, calendars: 
         else:
             state = "at_risk" if now >= at_risk_at else "on_track"
         out[spec.name] = TargetStatus(
-            spec.name, spec.clock, deadline, state, used_ratio, at_risk_at, met_at,
-            breached_at=deadline if state == "breached" else None, paused=paused_now and met_at is None,
-            calendar=spec.calendar, provisional=bool(unknown), unknown_years=unknown)
+            spec.name,
+            spec.clock,
+            deadline,
+            state,
+            used_ratio,
+            at_risk_at,
+            met_at,
+            breached_at=deadline if state == "breached" else None,
+            paused=paused_now and met_at is None,
+            calendar=spec.calendar,
+            provisional=bool(unknown),
+            unknown_years=unknown,
+        )
     return out
 
 
@@ -353,8 +414,11 @@ def next_due_at(statuses: dict[str, TargetStatus]) -> datetime | None:
     """The earliest moment a state changes by itself (on_track -> at_risk -> breached), for the due row.
 
     Met, breached and paused targets change only on a new event, which triggers a fresh evaluation."""
-    moments = [s.at_risk_at if s.state == "on_track" else s.deadline
-               for s in statuses.values() if s.state in ("on_track", "at_risk") and not s.paused]
+    moments = [
+        s.at_risk_at if s.state == "on_track" else s.deadline
+        for s in statuses.values()
+        if s.state in ("on_track", "at_risk") and not s.paused
+    ]
     return min(moments, default=None)
 
 
@@ -365,8 +429,7 @@ def _elapsed_seconds(history: list[ClockEvent], target: str) -> float | None:
         return None
     stop = _utc(min(met), "met.at")
     case = _replay(history, stop)
-    return _Meter("wall", None, case.received_at, case.pauses,
-                  stop).used().total_seconds()
+    return _Meter("wall", None, case.received_at, case.pauses, stop).used().total_seconds()
 
 
 def first_response_seconds(history: list[ClockEvent]) -> float | None:
@@ -380,7 +443,21 @@ def resolution_seconds(history: list[ClockEvent]) -> float | None:
 
 
 __all__ = [
-    "CHANNELS", "DEFAULT_POLICY_CONFIG", "KINDS", "SEVERITIES", "STATES", "TARGETS", "TIERS",
-    "ClockEvent", "PolicyMatrix", "SlaPolicy", "TargetSpec", "TargetStatus",
-    "default_policy_matrix", "evaluate", "first_response_seconds", "next_due_at", "resolution_seconds",
+    "CHANNELS",
+    "DEFAULT_POLICY_CONFIG",
+    "KINDS",
+    "SEVERITIES",
+    "STATES",
+    "TARGETS",
+    "TIERS",
+    "ClockEvent",
+    "PolicyMatrix",
+    "SlaPolicy",
+    "TargetSpec",
+    "TargetStatus",
+    "default_policy_matrix",
+    "evaluate",
+    "first_response_seconds",
+    "next_due_at",
+    "resolution_seconds",
 ]

@@ -46,9 +46,11 @@ async def _evaluate_batch(db: Database, now: datetime, batch_size: int) -> int:
             return 0
         case_ids = {row.case_id for row in rows}
         cases = (await session.scalars(select(Case).where(Case.id.in_(case_ids)))).all()
-        entries = (await session.scalars(
-            select(ClockEntry).where(ClockEntry.case_id.in_(case_ids)).order_by(ClockEntry.at, ClockEntry.id)
-        )).all()
+        entries = (
+            await session.scalars(
+                select(ClockEntry).where(ClockEntry.case_id.in_(case_ids)).order_by(ClockEntry.at, ClockEntry.id)
+            )
+        ).all()
         by_case: dict[str, list[ClockEntry]] = defaultdict(list)
         for entry in entries:
             by_case[entry.case_id].append(entry)
@@ -64,11 +66,13 @@ async def _evaluate_batch(db: Database, now: datetime, batch_size: int) -> int:
 async def refresh_gauges(db: Database) -> None:
     """Open targets by state and the oldest unanswered case: aggregate queries on a timer, never per scrape."""
     async with db.session() as session:
-        counts = (await session.execute(
-            select(SlaTargetRow.target, SlaTargetRow.state, func.count())
-            .where(SlaTargetRow.met_at.is_(None))
-            .group_by(SlaTargetRow.target, SlaTargetRow.state)
-        )).all()
+        counts = (
+            await session.execute(
+                select(SlaTargetRow.target, SlaTargetRow.state, func.count())
+                .where(SlaTargetRow.met_at.is_(None))
+                .group_by(SlaTargetRow.target, SlaTargetRow.state)
+            )
+        ).all()
         # one min() per state: each is a single lookup on ix_cases_state_received_at, an IN list is a scan
         firsts = [
             (await session.execute(select(func.min(Case.received_at)).where(Case.state == state))).scalar_one_or_none()

@@ -48,7 +48,9 @@ def history_of(case: Case, entries: Iterable[ClockEntry]) -> list[ClockEvent]:
     history: list[ClockEvent] = []
     for e in entries:
         if e.kind == "received":
-            history.append(ClockEvent.received(e.at, case.kind, e.severity or "normal", e.tier or "unknown", case.channel))
+            history.append(
+                ClockEvent.received(e.at, case.kind, e.severity or "normal", e.tier or "unknown", case.channel)
+            )
         elif e.kind == "policy_changed":
             history.append(ClockEvent.policy_changed(e.at, severity=e.severity, tier=e.tier))
         elif e.kind == "met":
@@ -58,8 +60,15 @@ def history_of(case: Case, entries: Iterable[ClockEntry]) -> list[ClockEvent]:
     return history
 
 
-def clock_entry(case: Case, kind: str, at: datetime, *, target: str | None = None,
-                severity: str | None = None, tier: str | None = None) -> ClockEntry:
+def clock_entry(
+    case: Case,
+    kind: str,
+    at: datetime,
+    *,
+    target: str | None = None,
+    severity: str | None = None,
+    tier: str | None = None,
+) -> ClockEntry:
     return ClockEntry(case_id=case.id, at=at, kind=kind, target=target, severity=severity, tier=tier)
 
 
@@ -82,8 +91,15 @@ def _budget_seconds(case: Case, target: str) -> float:
     return spec.budget(calendars().calendar(spec.calendar)).total_seconds() if spec else 0.0
 
 
-async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str, list[ClockEvent]],
-                  current: dict[tuple[str, str], SlaTargetRow], now: datetime, *, only_current: bool = False) -> list[Transition]:
+async def refresh(
+    session: AsyncSession,
+    cases: list[Case],
+    histories: dict[str, list[ClockEvent]],
+    current: dict[tuple[str, str], SlaTargetRow],
+    now: datetime,
+    *,
+    only_current: bool = False,
+) -> list[Transition]:
     """Evaluate every case at `now`, store the target rows, and act on the state changes.
 
     `current` holds the rows the caller has locked; with `only_current` (the evaluator, which
@@ -117,7 +133,9 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
             if status.provisional and (row is None or not row.provisional):
                 provisional.append(status)
             if row is None:
-                inserts.append(SlaTargetRow(case_id=case.id, target=name, kind=case.kind, channel=case.channel, **values))
+                inserts.append(
+                    SlaTargetRow(case_id=case.id, target=name, kind=case.kind, channel=case.channel, **values)
+                )
             elif any(getattr(row, k) != v for k, v in values.items()):
                 updates.append({"case_id": case.id, "target": name, **values})
             state_changed = row is None or row.state != status.state
@@ -126,7 +144,9 @@ async def refresh(session: AsyncSession, cases: list[Case], histories: dict[str,
                 transitions.append(Transition(case, status, state_changed, newly_met))
         gone = [] if only_current else [t for t in claimed[case.id] if t not in statuses]
         if gone:  # a policy change removed a target
-            await session.execute(delete(SlaTargetRow).where(SlaTargetRow.case_id == case.id, SlaTargetRow.target.in_(gone)))
+            await session.execute(
+                delete(SlaTargetRow).where(SlaTargetRow.case_id == case.id, SlaTargetRow.target.in_(gone))
+            )
     session.add_all(inserts)
     if updates:
         await session.execute(update(SlaTargetRow), updates)
@@ -153,14 +173,50 @@ async def _announce(session: AsyncSession, transitions: list[Transition]) -> Non
         labels = (case.kind, case.severity, case.tier, case.channel)
         common = {"case_id": case.id, "number": case.number, "customer_id": case.customer_id}
         if t.state_changed and status.state == "at_risk":  # reminds the owner (R-26)
-            events.append((at_risk(**common, target=status.name, deadline=status.deadline, provisional=status.provisional,
-                                           owner=case.owner, department=case.department), case.id, case.version))
+            events.append(
+                (
+                    at_risk(
+                        **common,
+                        target=status.name,
+                        deadline=status.deadline,
+                        provisional=status.provisional,
+                        owner=case.owner,
+                        department=case.department,
+                    ),
+                    case.id,
+                    case.version,
+                )
+            )
         elif t.state_changed and status.state == "breached" and status.breached_at is not None:
-            events.append((breached(**common, target=status.name, deadline=status.deadline, provisional=status.provisional,
-                                             owner=case.owner, department=case.department), case.id, case.version))
-            events.append((escalated(**common, to_roles=BREACH_ESCALATES_TO, reason="sla_breached",
-                                           target=status.name, severity=case.severity, department=case.department,
-                                           owner=case.owner), case.id, case.version))
+            events.append(
+                (
+                    breached(
+                        **common,
+                        target=status.name,
+                        deadline=status.deadline,
+                        provisional=status.provisional,
+                        owner=case.owner,
+                        department=case.department,
+                    ),
+                    case.id,
+                    case.version,
+                )
+            )
+            events.append(
+                (
+                    escalated(
+                        **common,
+                        to_roles=BREACH_ESCALATES_TO,
+                        reason="sla_breached",
+                        target=status.name,
+                        severity=case.severity,
+                        department=case.department,
+                        owner=case.owner,
+                    ),
+                    case.id,
+                    case.version,
+                )
+            )
             counted.append((status.name, *labels, "breached"))
         elif t.state_changed and status.state == "met":
             counted.append((status.name, *labels, "met"))
@@ -182,8 +238,12 @@ async def _announce(session: AsyncSession, transitions: list[Transition]) -> Non
 
 async def refresh_case(session: AsyncSession, case: Case, now: datetime) -> list[Transition]:
     """The action path: lock this case's target rows, then refresh them."""
-    rows = (await session.scalars(
-        select(SlaTargetRow).where(SlaTargetRow.case_id == case.id).with_for_update()
-    )).all()
-    entries = (await session.scalars(select(ClockEntry).where(ClockEntry.case_id == case.id).order_by(ClockEntry.at, ClockEntry.id))).all()
-    return await refresh(session, [case], {case.id: history_of(case, entries)}, {(r.case_id, r.target): r for r in rows}, now)
+    rows = (await session.scalars(select(SlaTargetRow).where(SlaTargetRow.case_id == case.id).with_for_update())).all()
+    entries = (
+        await session.scalars(
+            select(ClockEntry).where(ClockEntry.case_id == case.id).order_by(ClockEntry.at, ClockEntry.id)
+        )
+    ).all()
+    return await refresh(
+        session, [case], {case.id: history_of(case, entries)}, {(r.case_id, r.target): r for r in rows}, now
+    )

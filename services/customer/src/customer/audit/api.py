@@ -30,6 +30,13 @@ async def query_audit(
 ) -> dict[str, Any]:
     """R-09: newest first; `since` inclusive, `until` exclusive."""
     page, next_cursor = await service.get_all(
-        session, customer_id=customer_id, actor=actor, action=action, since=since, until=until, cursor=cursor, limit=limit
+        session,
+        customer_id=customer_id,
+        actor=actor,
+        action=action,
+        since=since,
+        until=until,
+        cursor=cursor,
+        limit=limit,
     )
     return {"items": [service.present(entry) for entry in page], "next_cursor": next_cursor}

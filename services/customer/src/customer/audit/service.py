@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from customer.audit.models import AuditEntry
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 from servicekit.logs import correlation_id
 
 SYSTEM = "system"
@@ -56,7 +56,11 @@ async def get_all(
 ) -> tuple[list[AuditEntry], str | None]:
     """One page, newest first (`since` inclusive, `until` exclusive), and the cursor of the next page."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
-    for column, value in ((AuditEntry.customer_id, customer_id), (AuditEntry.actor, actor), (AuditEntry.action, action)):
+    for column, value in (
+        (AuditEntry.customer_id, customer_id),
+        (AuditEntry.actor, actor),
+        (AuditEntry.action, action),
+    ):
         if value is not None:
             query = query.where(column == value)
     if since is not None:

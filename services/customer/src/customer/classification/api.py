@@ -20,15 +20,31 @@ RuleWriter = Annotated[Principal, require_roles(Role.manager)]
 @router.get("/customers/{customer_id}/classification-history")
 async def classification_history(customer_id: str, session: DbSession, principal: CurrentPrincipal) -> object:
     await records.get(session, principal, customer_id)
-    return {"items": [
-        {"changes": h.changes, "reason": h.reason, "rule_id": h.rule_id, "changed_by": h.changed_by, "changed_at": h.changed_at}
-        for h in await service.history(session, customer_id)
-    ]}
+    return {
+        "items": [
+            {
+                "changes": h.changes,
+                "reason": h.reason,
+                "rule_id": h.rule_id,
+                "changed_by": h.changed_by,
+                "changed_at": h.changed_at,
+            }
+            for h in await service.history(session, customer_id)
+        ]
+    }
 
 
 def _tier_rule(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "name": r.name, "priority": r.priority, "conditions": r.conditions, "sets": r.sets,
-            "active": r.active, "updated_by": r.updated_by, "updated_at": r.updated_at}
+    return {
+        "id": r.id,
+        "name": r.name,
+        "priority": r.priority,
+        "conditions": r.conditions,
+        "sets": r.sets,
+        "active": r.active,
+        "updated_by": r.updated_by,
+        "updated_at": r.updated_at,
+    }
 
 
 @router.get("/tier-rules")

@@ -18,7 +18,12 @@ CONDITION_KEYS = frozenset(f"{figure}_{op}" for figure in FIGURES for op in ("gt
 SETTABLE = {"tier": {t.value for t in ValueTier}, "service_level": {s.value for s in ServiceLevel}}
 
 DEFAULT_TIER_RULES: tuple[dict[str, Any], ...] = (
-    {"name": "high value", "priority": 10, "conditions": {"revenue_12m_gte": 1_000_000}, "sets": {"tier": "high", "service_level": "vip"}},
+    {
+        "name": "high value",
+        "priority": 10,
+        "conditions": {"revenue_12m_gte": 1_000_000},
+        "sets": {"tier": "high", "service_level": "vip"},
+    },
     {"name": "frequent buyer", "priority": 20, "conditions": {"orders_12m_gte": 24}, "sets": {"tier": "high"}},
     {"name": "mid value", "priority": 30, "conditions": {"revenue_12m_gte": 100_000}, "sets": {"tier": "mid"}},
     {"name": "regular buyer", "priority": 40, "conditions": {"orders_12m_gte": 6}, "sets": {"tier": "mid"}},
@@ -36,7 +41,9 @@ def check_rule(conditions: Mapping[str, Any], sets: Mapping[str, Any]) -> None:
     """RuleError naming the first unknown condition key, non-number bound or unknown target value."""
     for key, bound in conditions.items():
         if key not in CONDITION_KEYS:
-            raise RuleError(f"conditions.{key}", f"unknown condition {key!r}; known: {', '.join(sorted(CONDITION_KEYS))}")
+            raise RuleError(
+                f"conditions.{key}", f"unknown condition {key!r}; known: {', '.join(sorted(CONDITION_KEYS))}"
+            )
         if isinstance(bound, bool) or not isinstance(bound, int | float | Decimal):
             raise RuleError(f"conditions.{key}", "a condition bound is a number")
     if not sets:

@@ -25,7 +25,8 @@ async def reclassify_all(db: Database, *, batch_size: int | None = None) -> int:
         async with db.session() as session:
             rules = service.as_rules(await service.rules_or_defaults(session))
             query = (
-                select(Customer).where(Customer.id > after, Customer.erased_at.is_(None))
+                select(Customer)
+                .where(Customer.id > after, Customer.erased_at.is_(None))
                 .order_by(Customer.id)
                 .options(raiseload(Customer.contacts))  # the rules read figures only; never load contacts
             )

@@ -17,8 +17,8 @@ from customer.classification.schemas import TierRuleIn
 from customer.events import emit
 from customer.records.models import Customer
 from customer.settings import customer_settings
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 from servicekit.db import after_commit
 from servicekit.errors import ApiError
 
@@ -49,10 +49,18 @@ async def rules_or_defaults(session: AsyncSession) -> list[TierRule]:
         return found
     now = clock.now(session)
     for rule in customer_settings().default_tier_rules:
-        session.add(TierRule(
-            id=_seed_id(rule), name=rule["name"], priority=rule["priority"], conditions=rule.get("conditions", {}),
-            sets=rule["sets"], active=rule.get("active", True), updated_by=SYSTEM, updated_at=now,
-        ))
+        session.add(
+            TierRule(
+                id=_seed_id(rule),
+                name=rule["name"],
+                priority=rule["priority"],
+                conditions=rule.get("conditions", {}),
+                sets=rule["sets"],
+                active=rule.get("active", True),
+                updated_by=SYSTEM,
+                updated_at=now,
+            )
+        )
     await session.flush()
     return list((await session.scalars(select(TierRule).order_by(TierRule.priority, TierRule.id))).all())
 
@@ -67,14 +75,24 @@ async def replace_rules(session: AsyncSession, principal: Principal, body: list[
         try:
             classification.check_rule(rule.conditions, rule.sets)
         except classification.RuleError as exc:
-            raise ApiError(422, "validation_error", f"rules[{index}].{exc.field}: {exc}", field=f"rules[{index}].{exc.field}") from None
+            raise ApiError(
+                422, "validation_error", f"rules[{index}].{exc.field}: {exc}", field=f"rules[{index}].{exc.field}"
+            ) from None
     await session.execute(delete(TierRule))
     now = clock.now(session)
     for rule in body:
-        session.add(TierRule(
-            id=rule.id or str(uuid.uuid4()), name=rule.name, priority=rule.priority, conditions=rule.conditions,
-            sets=rule.sets, active=rule.active, updated_by=principal.subject, updated_at=now,
-        ))
+        session.add(
+            TierRule(
+                id=rule.id or str(uuid.uuid4()),
+                name=rule.name,
+                priority=rule.priority,
+                conditions=rule.conditions,
+                sets=rule.sets,
+                active=rule.active,
+                updated_by=principal.subject,
+                updated_at=now,
+            )
+        )
     audit.record(session, principal, "tier_rules_replaced", count=len(body))
     await session.flush()
     return list((await session.scalars(select(TierRule).order_by(TierRule.priority, TierRule.id))).all())
@@ -85,7 +103,12 @@ def figures_of(customer: Customer) -> dict[str, object]:
 
 
 def reclassify_in_place(
-    session: AsyncSession, customer: Customer, rules: list[classification.Rule], *, trigger: str, bump_version: bool = True
+    session: AsyncSession,
+    customer: Customer,
+    rules: list[classification.Rule],
+    *,
+    trigger: str,
+    bump_version: bool = True,
 ) -> CustomerClassifiedV1 | None:
     """Apply the first matching rule and add its history row (R-02); the classified event, if any, is returned
     for the caller to record, so a batch writes all of its events in one round trip."""
@@ -101,10 +124,16 @@ def reclassify_in_place(
         customer.version += 1
     customer.updated_at = now
     reason = f"tier rule {rule.id} ({trigger})"
-    session.add(ClassificationChange(
-        customer_id=customer.id, changes={k: list(v) for k, v in changed.items()}, reason=reason, rule_id=rule.id,
-        changed_by=SYSTEM, changed_at=now,
-    ))
+    session.add(
+        ClassificationChange(
+            customer_id=customer.id,
+            changes={k: list(v) for k, v in changed.items()},
+            reason=reason,
+            rule_id=rule.id,
+            changed_by=SYSTEM,
+            changed_at=now,
+        )
+    )
     after_commit(session, metrics.RECLASSIFIED.labels(trigger).inc)
     return classified(customer, {k: old for k, (old, _) in changed.items()}, reason)
 
@@ -123,11 +152,16 @@ async def record_hand_change(
 ) -> None:
     """A classification changed by hand: history row and event, reason naming who (R-02)."""
     reason = f"changed by hand by {principal.subject}"
-    session.add(ClassificationChange(
-        customer_id=customer.id,
-        changes={k: [old, getattr(customer, k)] for k, old in previous.items()},
-        reason=reason, rule_id=None, changed_by=principal.subject, changed_at=clock.now(session),
-    ))
+    session.add(
+        ClassificationChange(
+            customer_id=customer.id,
+            changes={k: [old, getattr(customer, k)] for k, old in previous.items()},
+            reason=reason,
+            rule_id=None,
+            changed_by=principal.subject,
+            changed_at=clock.now(session),
+        )
+    )
     await emit(session, customer, classified(customer, previous, reason))
 
 

@@ -32,7 +32,9 @@ def _consent_view(history: list[Consent]) -> dict[str, Any]:
 
 
 @router.get("/customers/{customer_id}/contacts/{contact_id}/consents")
-async def get_consents(customer_id: str, contact_id: str, session: DbSession, principal: ConsentReader) -> dict[str, Any]:
+async def get_consents(
+    customer_id: str, contact_id: str, session: DbSession, principal: ConsentReader
+) -> dict[str, Any]:
     _, contact = await records.get_contact(session, principal, customer_id, contact_id)
     return _consent_view(await service.history(session, contact.id))
 
@@ -49,7 +51,10 @@ async def put_consents(
     ensure_not_erased(customer)
     for change in changes:
         await service.record(
-            session, customer, contact, ConsentChange(change.channel, change.purpose, change.granted, change.source),
+            session,
+            customer,
+            contact,
+            ConsentChange(change.channel, change.purpose, change.granted, change.source),
             actor=principal,
         )
     await session.flush()

@@ -19,8 +19,8 @@ from customer.consent.models import Consent
 from customer.consent.rules import UNSUBSCRIBE_SOURCE, ConsentChange, current_state, is_stale
 from customer.contacts.models import Contact
 from customer.records.models import Customer
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 from servicekit.outbox import record_event
 
 
@@ -55,8 +55,15 @@ async def record(
     session.add(row)
     customer.version += 1
     audit.record(
-        session, actor, "consent", customer_id=customer.id, contact_id=contact.id,
-        channel=row.channel, purpose=row.purpose, granted=row.granted, source=row.source,
+        session,
+        actor,
+        "consent",
+        customer_id=customer.id,
+        contact_id=contact.id,
+        channel=row.channel,
+        purpose=row.purpose,
+        granted=row.granted,
+        source=row.source,
     )
     await record_event(
         session,

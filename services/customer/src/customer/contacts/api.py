@@ -44,10 +44,15 @@ async def add_contact(customer_id: str, body: ContactCreate, session: DbSession,
 
 
 @router.patch("/customers/{customer_id}/contacts/{contact_id}")
-async def update_contact(customer_id: str, contact_id: str, body: ContactUpdate, session: DbSession, principal: Writer) -> object:
+async def update_contact(
+    customer_id: str, contact_id: str, body: ContactUpdate, session: DbSession, principal: Writer
+) -> object:
     customer = await records.get(session, principal, customer_id, for_update=True)
     contact, waiting = await service.update(session, principal, customer, contact_id, body)
-    return {**_contact_view(session, customer, contact, principal), "pending_changes": [key_information.present(c) for c in waiting]}
+    return {
+        **_contact_view(session, customer, contact, principal),
+        "pending_changes": [key_information.present(c) for c in waiting],
+    }
 
 
 @router.delete("/customers/{customer_id}/contacts/{contact_id}", status_code=204)

@@ -18,9 +18,8 @@ from customer.key_information import service as key_information
 from customer.key_information.models import PendingChange
 from customer.privacy.service import ensure_not_erased
 from customer.records.models import Customer
-from servicekit import pii
+from servicekit import clock, pii
 from servicekit.auth import Principal
-from servicekit import clock
 from servicekit.errors import not_found
 
 
@@ -28,7 +27,8 @@ def present(contact: Contact, *, unmasked: bool) -> dict[str, Any]:
     def points(kind: str, mask: Any) -> list[dict[str, Any]]:
         return [
             {"value": p.value if unmasked else mask(p.value), "label": p.label}
-            for p in contact.points if p.kind == kind
+            for p in contact.points
+            if p.kind == kind
         ]
 
     return {
@@ -46,8 +46,13 @@ def _points(contact: Contact, phones: list[PhoneIn], emails: list[EmailIn]) -> l
     entries = [("phone", p.number, p.label) for p in phones] + [("email", e.address, e.label) for e in emails]
     return [
         ContactPoint(
-            id=str(uuid.uuid4()), customer_id=contact.customer_id, kind=kind, value=value,
-            value_index=pii.blind_index(value), label=label, position=index,
+            id=str(uuid.uuid4()),
+            customer_id=contact.customer_id,
+            kind=kind,
+            value=value,
+            value_index=pii.blind_index(value),
+            label=label,
+            position=index,
         )
         for index, (kind, value, label) in enumerate(entries)
     ]
@@ -55,9 +60,14 @@ def _points(contact: Contact, phones: list[PhoneIn], emails: list[EmailIn]) -> l
 
 def build(customer: Customer, data: ContactCreate, now: datetime) -> Contact:
     contact = Contact(
-        id=str(uuid.uuid4()), customer_id=customer.id, name=data.name, position=data.position,
-        birthday=data.birthday.isoformat() if data.birthday else None, primary=data.primary,
-        created_at=now, updated_at=now,
+        id=str(uuid.uuid4()),
+        customer_id=customer.id,
+        name=data.name,
+        position=data.position,
+        birthday=data.birthday.isoformat() if data.birthday else None,
+        primary=data.primary,
+        created_at=now,
+        updated_at=now,
     )
     contact.points = _points(contact, data.phones, data.emails)
     customer.contacts.append(contact)
@@ -97,8 +107,15 @@ async def add(session: AsyncSession, principal: Principal, customer: Customer, d
     contact = build(customer, data, now)
     ensure_one_primary(customer)
     await _changed(session, customer, now)
-    audit.record(session, principal, "contact_added", customer_id=customer.id, contact_id=contact.id,
-                 fields=sorted(data.model_fields_set - {"learned_at"}), learned_at=learned_at.isoformat())
+    audit.record(
+        session,
+        principal,
+        "contact_added",
+        customer_id=customer.id,
+        contact_id=contact.id,
+        fields=sorted(data.model_fields_set - {"learned_at"}),
+        learned_at=learned_at.isoformat(),
+    )
     return contact
 
 
@@ -113,7 +130,11 @@ async def update(
     learned_at = change_lag.entered(session, "contact", data.learned_at, now) if sent else now
     waiting: list[PendingChange] = []
     if "position" in sent and data.position != contact.position:
-        waiting.append(key_information.request(session, principal, customer, contact.id, "position", contact.position, data.position, learned_at))
+        waiting.append(
+            key_information.request(
+                session, principal, customer, contact.id, "position", contact.position, data.position, learned_at
+            )
+        )
     changed: list[str] = []
     if "name" in sent and data.name != contact.name:
         contact.name = data.name  # type: ignore[assignment]
@@ -124,8 +145,16 @@ async def update(
             contact.birthday = birthday
             changed.append("birthday")
     if {"phones", "emails"} & sent:
-        phones = data.phones if data.phones is not None else [PhoneIn(number=p.value, label=p.label) for p in contact.points if p.kind == "phone"]
-        emails = data.emails if data.emails is not None else [EmailIn(address=p.value, label=p.label) for p in contact.points if p.kind == "email"]
+        phones = (
+            data.phones
+            if data.phones is not None
+            else [PhoneIn(number=p.value, label=p.label) for p in contact.points if p.kind == "phone"]
+        )
+        emails = (
+            data.emails
+            if data.emails is not None
+            else [EmailIn(address=p.value, label=p.label) for p in contact.points if p.kind == "email"]
+        )
         old = [(p.kind, p.value, p.label) for p in contact.points]
         new_points = _points(contact, phones, emails)
         if [(p.kind, p.value, p.label) for p in new_points] != old:
@@ -141,12 +170,21 @@ async def update(
     if changed:
         contact.updated_at = now
         await _changed(session, customer, now)
-        audit.record(session, principal, "contact_updated", customer_id=customer.id, contact_id=contact.id,
-                     fields=changed, learned_at=learned_at.isoformat())
+        audit.record(
+            session,
+            principal,
+            "contact_updated",
+            customer_id=customer.id,
+            contact_id=contact.id,
+            fields=changed,
+            learned_at=learned_at.isoformat(),
+        )
     return contact, waiting
 
 
-async def remove(session: AsyncSession, principal: Principal, customer: Customer, contact_id: str, learned_at: datetime | None) -> None:
+async def remove(
+    session: AsyncSession, principal: Principal, customer: Customer, contact_id: str, learned_at: datetime | None
+) -> None:
     ensure_not_erased(customer)
     contact = _find(customer, contact_id)
     now = clock.now(session)
@@ -155,4 +193,11 @@ async def remove(session: AsyncSession, principal: Principal, customer: Customer
     await session.delete(contact)
     ensure_one_primary(customer)
     await _changed(session, customer, now)
-    audit.record(session, principal, "contact_removed", customer_id=customer.id, contact_id=contact_id, learned_at=learned.isoformat())
+    audit.record(
+        session,
+        principal,
+        "contact_removed",
+        customer_id=customer.id,
+        contact_id=contact_id,
+        learned_at=learned.isoformat(),
+    )

@@ -24,7 +24,9 @@ async def likely_duplicates(customer_id: str, session: DbSession, principal: Cur
     customer = await records.get(session, principal, customer_id)
     points = [point for contact in customer.contacts for point in contact.points]
     found = await service.find_likely(
-        session, name=customer.name, exclude_id=customer.id,
+        session,
+        name=customer.name,
+        exclude_id=customer.id,
         phone_indexes=[p.value_index for p in points if p.kind == "phone"],
         email_indexes=[p.value_index for p in points if p.kind == "email"],
     )

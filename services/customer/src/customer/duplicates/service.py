@@ -31,9 +31,10 @@ from customer.records.models import Customer
 from customer.records.rules import normalise_tags
 from customer.records.service import live
 from customer.search.rules import search_key
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 from servicekit.errors import ApiError
+
 
 async def find_likely(
     session: AsyncSession,
@@ -84,12 +85,20 @@ async def _similar_names(session: AsyncSession, key: str, limit: int) -> list[tu
         return [(row, round(float(row.score), 3)) for row in await session.execute(query)]
     query = live(
         select(*columns, Customer.search_name)
-        .where(or_(Customer.search_name == key, Customer.search_name.contains(core(key), autoescape=True),
-                   func.instr(key, Customer.search_name) > 0))
+        .where(
+            or_(
+                Customer.search_name == key,
+                Customer.search_name.contains(core(key), autoescape=True),
+                func.instr(key, Customer.search_name) > 0,
+            )
+        )
         .where(Customer.search_name != "")
         .limit(limit * 5)
     )
-    scored = [(row, round(difflib.SequenceMatcher(None, key, row.search_name).ratio(), 3)) for row in await session.execute(query)]
+    scored = [
+        (row, round(difflib.SequenceMatcher(None, key, row.search_name).ratio(), 3))
+        for row in await session.execute(query)
+    ]
     return sorted([item for item in scored if item[1] >= NAME_SIMILARITY], key=lambda item: -item[1])[:limit]
 
 
@@ -106,7 +115,10 @@ async def merge(session: AsyncSession, principal: Principal, survivor_id: str, m
     if survivor_id == merged_id:
         raise ApiError(409, "conflict", "a customer cannot be merged into itself", field="merged_id")
     # lock both rows in id order, so two merges of the same pair cannot deadlock
-    locked = {cid: await records.get(session, principal, cid, for_update=True, include_merged=True) for cid in sorted((survivor_id, merged_id))}
+    locked = {
+        cid: await records.get(session, principal, cid, for_update=True, include_merged=True)
+        for cid in sorted((survivor_id, merged_id))
+    }
     survivor, merged = locked[survivor_id], locked[merged_id]
     for customer, field in ((survivor, "survivor"), (merged, "merged_id")):
         if customer.merged_into or customer.erased_at:
@@ -116,7 +128,9 @@ async def merge(session: AsyncSession, principal: Principal, survivor_id: str, m
     for model in MOVED:
         await session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=survivor.id))
     if had_primary:
-        await session.execute(update(Contact).where(Contact.id.in_([c.id for c in merged.contacts])).values(primary=False))
+        await session.execute(
+            update(Contact).where(Contact.id.in_([c.id for c in merged.contacts])).values(primary=False)
+        )
     now = clock.now(session)
     before = list(survivor.tags or [])
     survivor.tags = normalise_tags([*before, *(merged.tags or [])])
@@ -133,5 +147,9 @@ async def merge(session: AsyncSession, principal: Principal, survivor_id: str, m
     await emit(session, survivor, contacts_changed(survivor))
     if survivor.tags != before:  # R-04: the survivor carries both records' tags
         added = [tag for tag in survivor.tags if tag not in before]
-        await emit(session, survivor, CustomerTagsChangedV1(customer_id=survivor.id, tags=survivor.tags, added=added, removed=[]))
+        await emit(
+            session,
+            survivor,
+            CustomerTagsChangedV1(customer_id=survivor.id, tags=survivor.tags, added=added, removed=[]),
+        )
     return survivor

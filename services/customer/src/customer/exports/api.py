@@ -25,6 +25,7 @@ async def export_customers(
         body = await service.xlsx_bytes(db, principal, filters)
         return Response(body, media_type=service.MEDIA_TYPES["xlsx"], headers={"Content-Disposition": name})
     return StreamingResponse(
-        service.csv_chunks(db, principal, filters), media_type=service.MEDIA_TYPES["csv"],
+        service.csv_chunks(db, principal, filters),
+        media_type=service.MEDIA_TYPES["csv"],
         headers={"Content-Disposition": name},
     )

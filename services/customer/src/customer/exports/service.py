@@ -37,7 +37,9 @@ def rows_of(customer: Customer, principal: Principal) -> Iterable[list[str]]:
         row = dict(base)
         if person:
             row.update(
-                contact_name=person["name"], position=person["position"], birthday=person["birthday"],
+                contact_name=person["name"],
+                position=person["position"],
+                birthday=person["birthday"],
                 phone="; ".join(p["value"] or "" for p in person["phones"]),
                 email="; ".join(e["value"] or "" for e in person["emails"]),
             )
@@ -53,8 +55,14 @@ async def _rows(db: Database, principal: Principal, filters: CustomerFilters) ->
             unmasked += sum(1 for c in page if c.contacts and privacy.sees_contact_data(principal, owner=c.owner))
             yield [row for customer in page for row in rows_of(customer, principal)]
         if unmasked:  # unmasked contact data left the system
-            audit.record(session, principal, "export", customers=exported, unmasked_customers=unmasked,
-                         filters=filters.model_dump(mode="json", exclude_defaults=True))
+            audit.record(
+                session,
+                principal,
+                "export",
+                customers=exported,
+                unmasked_customers=unmasked,
+                filters=filters.model_dump(mode="json", exclude_defaults=True),
+            )
 
 
 async def csv_chunks(db: Database, principal: Principal, filters: CustomerFilters) -> AsyncIterator[bytes]:

@@ -19,9 +19,12 @@ async def on_figures_event(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload()
     if isinstance(event, OrderFiguresReportedV1):
         applied = await service.apply_reported(
-            session, event.customer_id, version=envelope.aggregate_version,
+            session,
+            event.customer_id,
+            version=envelope.aggregate_version,
             as_of=datetime.combine(event.as_of, time(), tzinfo=UTC),
-            revenue_12m=event.revenue_12m, orders_12m=event.orders_12m,
+            revenue_12m=event.revenue_12m,
+            orders_12m=event.orders_12m,
         )
         if not applied:
             log.info("order figures ignored (unknown customer or stale)", extra={"event_id": str(envelope.id)})

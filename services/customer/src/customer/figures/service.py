@@ -12,8 +12,8 @@ from customer.classification import service as classification
 from customer.figures.schemas import FiguresUpdate
 from customer.records import service as records
 from customer.records.models import Customer
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 
 
 async def update(session: AsyncSession, principal: Principal, customer_id: str, data: FiguresUpdate) -> Customer:
@@ -60,4 +60,3 @@ async def count_complaint(session: AsyncSession, customer_id: str) -> bool:
     customer.updated_at = clock.now(session)
     await classification.reclassify(session, customer, trigger="event")
     return True
-

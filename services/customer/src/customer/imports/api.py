@@ -8,8 +8,8 @@ from fastapi import APIRouter, File, Request, Response, UploadFile
 
 from customer.imports import jobs
 from customer.imports.models import ImportJob
-from servicekit.auth import ALL_ACCOUNTS, CurrentPrincipal, Principal, Role, require_roles
 from servicekit import clock
+from servicekit.auth import ALL_ACCOUNTS, CurrentPrincipal, Principal, Role, require_roles
 from servicekit.db import after_commit
 from servicekit.errors import ApiError, not_found
 from servicekit.runtime import DbSession
@@ -36,7 +36,11 @@ async def start_import(
     if len(data) > MAX_UPLOAD_BYTES:
         raise ApiError(413, "too_large", f"file: larger than {MAX_UPLOAD_BYTES // 2**20} MiB; split it", field="file")
     job = jobs.new_job(
-        principal, file.filename or "upload", data, dry_run=dry_run, import_valid_rows=import_valid_rows,
+        principal,
+        file.filename or "upload",
+        data,
+        dry_run=dry_run,
+        import_valid_rows=import_valid_rows,
         created_at=clock.now(session),
     )
     session.add(job)

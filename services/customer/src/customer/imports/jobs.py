@@ -41,11 +41,24 @@ def new_job(
     principal: Principal, file_name: str, data: bytes, *, dry_run: bool, import_valid_rows: bool, created_at: datetime
 ) -> ImportJob:
     job = ImportJob(
-        id=str(uuid.uuid4()), status="queued", file_name=file_name[:300],
-        file_format=rules.detect_format(file_name, data), file_sha256=hashlib.sha256(data).hexdigest(),
-        dry_run=dry_run, import_valid_rows=import_valid_rows, total_rows=0, processed_rows=0, created_count=0,
-        updated_count=0, unchanged_count=0, error_count=0, errors=[], duplicates=[], created_by=principal.subject,
-        team=principal.team, created_at=created_at,
+        id=str(uuid.uuid4()),
+        status="queued",
+        file_name=file_name[:300],
+        file_format=rules.detect_format(file_name, data),
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        dry_run=dry_run,
+        import_valid_rows=import_valid_rows,
+        total_rows=0,
+        processed_rows=0,
+        created_count=0,
+        updated_count=0,
+        unchanged_count=0,
+        error_count=0,
+        errors=[],
+        duplicates=[],
+        created_by=principal.subject,
+        team=principal.team,
+        created_at=created_at,
     )
     (upload_dir() / job.id).write_bytes(data)
     return job
@@ -65,15 +78,30 @@ def running_job_ids() -> list[str]:
 
 
 def view(job: ImportJob) -> dict[str, Any]:
-    percent = 100.0 if job.status == "done" else (
-        round(100.0 * job.processed_rows / job.total_rows, 1) if job.total_rows else 0.0)
+    percent = (
+        100.0
+        if job.status == "done"
+        else (round(100.0 * job.processed_rows / job.total_rows, 1) if job.total_rows else 0.0)
+    )
     return {
-        "id": job.id, "status": job.status, "file_name": job.file_name, "file_format": job.file_format,
-        "dry_run": job.dry_run, "import_valid_rows": job.import_valid_rows, "total_rows": job.total_rows,
-        "processed_rows": job.processed_rows, "percent": percent, "created": job.created_count,
-        "updated": job.updated_count, "unchanged": job.unchanged_count, "error_count": job.error_count,
-        "errors": job.errors, "duplicates": job.duplicates, "created_by": job.created_by,
-        "created_at": job.created_at, "finished_at": job.finished_at,
+        "id": job.id,
+        "status": job.status,
+        "file_name": job.file_name,
+        "file_format": job.file_format,
+        "dry_run": job.dry_run,
+        "import_valid_rows": job.import_valid_rows,
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "percent": percent,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "error_count": job.error_count,
+        "errors": job.errors,
+        "duplicates": job.duplicates,
+        "created_by": job.created_by,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
     }
 
 
@@ -83,7 +111,12 @@ async def run(db: Database, job_id: str, principal: Principal) -> None:
         await _run(db, job_id, principal, path)
     except Exception as exc:
         log.exception("import failed", extra={"job_id": job_id})
-        await _finish(db, job_id, "failed", errors=[{"row": None, "field": None, "message": f"import stopped: {type(exc).__name__}"}])
+        await _finish(
+            db,
+            job_id,
+            "failed",
+            errors=[{"row": None, "field": None, "message": f"import stopped: {type(exc).__name__}"}],
+        )
     finally:
         path.unlink(missing_ok=True)
 
@@ -126,7 +159,7 @@ async def _run(db: Database, job_id: str, principal: Principal, path: Path) -> N
             if result.duplicates and len(job.duplicates) < service.MAX_DUPLICATES:
                 job.duplicates = [*job.duplicates, *result.duplicates][: service.MAX_DUPLICATES]
 
-    chunks = [plan.groups[i:i + CHUNK_ROWS] for i in range(0, len(plan.groups), CHUNK_ROWS)]
+    chunks = [plan.groups[i : i + CHUNK_ROWS] for i in range(0, len(plan.groups), CHUNK_ROWS)]
     # two chunks in flight: one computes while the other waits for PostgreSQL
     results = await asyncio.gather(*(write(chunk) for chunk in chunks), return_exceptions=True)
     failure = next((r for r in results if isinstance(r, BaseException)), None)

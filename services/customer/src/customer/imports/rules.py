@@ -1,9 +1,9 @@
 """Customer import files, the pure part: read CSV/XLSX bytes, validate rows, group them by customer. No I/O.
 
-Every row is checked with the API's own models (`records.schemas.CustomerCreate`), so a bad cell reads like the API's 422:
-{row, field, message}. Several rows with the same customer key (the `number` column, else the folded name) are
-one customer with several contacts. `import_key` is a hash of that natural key plus, without a number, the first
-phone or email, so the same file imported twice finds the same customers.
+Every row is checked with the API's own models (`records.schemas.CustomerCreate`), so a bad cell reads like the
+API's 422: {row, field, message}. Several rows with the same customer key (the `number` column, else the folded
+name) are one customer with several contacts. `import_key` is a hash of that natural key plus, without a number,
+the first phone or email, so the same file imported twice finds the same customers.
 """
 
 from __future__ import annotations
@@ -23,17 +23,51 @@ from customer.records.schemas import CustomerCreate
 from customer.search.rules import search_key
 
 CUSTOMER_COLUMNS = (
-    "number", "name", "industry", "size", "address", "source", "key_needs", "pain_points", "service_preferences",
-    "service_type", "time_zone", "language", "customer_type", "stage", "tier", "service_level", "owner", "team", "tags",
+    "number",
+    "name",
+    "industry",
+    "size",
+    "address",
+    "source",
+    "key_needs",
+    "pain_points",
+    "service_preferences",
+    "service_type",
+    "time_zone",
+    "language",
+    "customer_type",
+    "stage",
+    "tier",
+    "service_level",
+    "owner",
+    "team",
+    "tags",
 )
 CONTACT_COLUMNS = ("contact_name", "position", "phone", "email", "birthday")
 COLUMNS = CUSTOMER_COLUMNS + CONTACT_COLUMNS
 # headers Chinese spreadsheets commonly use
 ALIASES = {
-    "客户编号": "number", "客户名称": "name", "公司名称": "name", "名称": "name", "行业": "industry", "规模": "size",
-    "地址": "address", "来源": "source", "客户类型": "customer_type", "阶段": "stage", "价值等级": "tier",
-    "服务等级": "service_level", "负责人": "owner", "团队": "team", "标签": "tags", "联系人": "contact_name",
-    "职位": "position", "电话": "phone", "手机": "phone", "邮箱": "email", "生日": "birthday",
+    "客户编号": "number",
+    "客户名称": "name",
+    "公司名称": "name",
+    "名称": "name",
+    "行业": "industry",
+    "规模": "size",
+    "地址": "address",
+    "来源": "source",
+    "客户类型": "customer_type",
+    "阶段": "stage",
+    "价值等级": "tier",
+    "服务等级": "service_level",
+    "负责人": "owner",
+    "团队": "team",
+    "标签": "tags",
+    "联系人": "contact_name",
+    "职位": "position",
+    "电话": "phone",
+    "手机": "phone",
+    "邮箱": "email",
+    "生日": "birthday",
 }
 TAG_SEPARATORS = re.compile(r"[,;，；、|]")
 MAX_ROWS = 200_000
@@ -52,7 +86,7 @@ def detect_format(file_name: str, data: bytes) -> str:
 def decode_csv(data: bytes) -> str:
     """UTF-8 with or without BOM; otherwise GB18030 (what Excel writes for Chinese CSVs on Windows)."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -76,7 +110,9 @@ def read_table(data: bytes, file_format: str) -> list[tuple[int, dict[str, str]]
         raise ImportFileError("file: a name (or number) column is required")
     rows = []
     for index, cells in enumerate(raw[1:], start=2):
-        values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name and cell and cell.strip()}
+        values = {
+            name: cell.strip() for name, cell in zip(header, cells, strict=False) if name and cell and cell.strip()
+        }
         if values:
             rows.append((index, values))
     if len(rows) > MAX_ROWS:
@@ -159,10 +195,13 @@ def validate(rows: list[tuple[int, dict[str, str]]]) -> Plan:
         contacts = model.model_dump(mode="json", include={"contacts"}).get("contacts", [])
         if group is None:
             first = next((c["phones"][0]["number"] for c in contacts if c["phones"]), None) or next(
-                (c["emails"][0]["address"] for c in contacts if c["emails"]), "")
+                (c["emails"][0]["address"] for c in contacts if c["emails"]), ""
+            )
             natural = f"number:{values['number']}" if values.get("number") else f"name:{key}|{first}"
             group = groups[key] = Group(
-                key=key, import_key=hashlib.sha256(natural.encode()).hexdigest(), number=values.get("number"),
+                key=key,
+                import_key=hashlib.sha256(natural.encode()).hexdigest(),
+                number=values.get("number"),
                 first_row=row_number,
             )
         for name, value in given.items():

@@ -10,7 +10,10 @@ from customer.imports.jobs import running_job_ids
 from customer.imports.models import ImportJob
 from servicekit.db import Database
 
-INTERRUPTED = "the service restarted while this import ran; import the same file again (rows already written are matched, not duplicated)"
+INTERRUPTED = (
+    "the service restarted while this import ran; import the same file again"
+    " (rows already written are matched, not duplicated)"
+)
 
 
 def recovery(db: Database) -> Callable[[], Awaitable[None]]:
@@ -25,8 +28,12 @@ def recovery(db: Database) -> Callable[[], Awaitable[None]]:
             query = (
                 update(ImportJob)
                 .where(ImportJob.status.in_(("queued", "running")), ImportJob.id.not_in(running_job_ids() or [""]))
-                .values(status="failed", finished_at=db.clock(),
-                        errors=[{"row": None, "field": None, "message": INTERRUPTED}], error_count=1)
+                .values(
+                    status="failed",
+                    finished_at=db.clock(),
+                    errors=[{"row": None, "field": None, "message": INTERRUPTED}],
+                    error_count=1,
+                )
             )
             await session.execute(query)
         done = True

@@ -40,8 +40,8 @@ from customer.records.rules import NUMBER_PREFIX, normalise_tags
 from customer.records.schemas import CustomerCreate, CustomerUpdate
 from customer.records.service import live
 from customer.search.rules import search_key
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 from servicekit.errors import ApiError
 from servicekit.numbering import next_number
 from servicekit.outbox import record_events
@@ -69,8 +69,10 @@ async def allocate_numbers(session: AsyncSession, count: int, prefix: str = NUMB
     _, year, tail = first.rsplit("-", 2)
     counters = session.info["kit_tables"].counters
     bump = (
-        update(counters).where(counters.c.prefix == prefix, counters.c.year == int(year))
-        .values(last=counters.c.last + (count - 1)).returning(counters.c.last)
+        update(counters)
+        .where(counters.c.prefix == prefix, counters.c.year == int(year))
+        .values(last=counters.c.last + (count - 1))
+        .returning(counters.c.last)
     )
     last = (await session.execute(bump)).scalar_one()
     return [first] + [f"{prefix}-{year}-{n:0{len(tail)}d}" for n in range(last - count + 2, last + 1)]
@@ -80,7 +82,12 @@ Numbering = Callable[[int], Awaitable[list[str]]]
 
 
 async def write_chunk(
-    session: AsyncSession, principal: Principal, groups: list[Group], *, dry_run: bool, job_id: str,
+    session: AsyncSession,
+    principal: Principal,
+    groups: list[Group],
+    *,
+    dry_run: bool,
+    job_id: str,
     numbering: Numbering | None = None,
 ) -> ChunkResult:
     """`numbering(n)` gives n customer numbers; by default they come from this transaction's counter row
@@ -89,7 +96,9 @@ async def write_chunk(
     keys = [g.import_key for g in groups]
     numbers = [g.number for g in groups if g.number]
     known = Customer.import_key.in_(keys)
-    existing = (await session.scalars(select(Customer).where(or_(known, Customer.number.in_(numbers)) if numbers else known))).all()
+    existing = (
+        await session.scalars(select(Customer).where(or_(known, Customer.number.in_(numbers)) if numbers else known))
+    ).all()
     by_key = {c.import_key: c for c in existing if c.import_key}
     by_number = {c.number: c for c in existing}
     new: list[Group] = []
@@ -116,7 +125,9 @@ async def write_chunk(
 
 
 def _indexes(contact: dict[str, Any]) -> set[str]:
-    return {blind_index(p["number"]) for p in contact["phones"]} | {blind_index(e["address"]) for e in contact["emails"]}
+    return {blind_index(p["number"]) for p in contact["phones"]} | {
+        blind_index(e["address"]) for e in contact["emails"]
+    }
 
 
 async def _update_existing(
@@ -160,7 +171,12 @@ async def _duplicates(session: AsyncSession, groups: list[Group]) -> list[dict[s
             found.append(_duplicate(by_index[row.value_index], row, f"same_{row.kind}", 1.0))
     # the same name as given or as folded, through the B-tree on `name` (trigram matching of a thousand names at
     # once would read most of the table); fuzzy matches are `duplicates.service.find_likely`, per customer
-    names = {name for group in groups for name in (group.fields.get("name"), search_key(group.fields.get("name", ""))) if name}
+    names = {
+        name
+        for group in groups
+        for name in (group.fields.get("name"), search_key(group.fields.get("name", "")))
+        if name
+    }
     query = live(select(Customer.id, Customer.number, Customer.name)).where(Customer.name.in_(names))
     for row in await session.execute(query):
         group = by_name.get(search_key(row.name))
@@ -171,12 +187,19 @@ async def _duplicates(session: AsyncSession, groups: list[Group]) -> list[dict[s
 
 def _duplicate(group: Group, row: Any, reason: str, score: float) -> dict[str, Any]:
     return {
-        "row": group.first_row, "name": group.fields.get("name"), "customer_id": row.id, "number": row.number,
-        "existing_name": row.name, "reason": reason, "score": score,
+        "row": group.first_row,
+        "name": group.fields.get("name"),
+        "customer_id": row.id,
+        "number": row.number,
+        "existing_name": row.name,
+        "reason": reason,
+        "score": score,
     }
 
 
-async def _insert(session: AsyncSession, principal: Principal, groups: list[Group], numbers: list[str], job_id: str) -> None:
+async def _insert(
+    session: AsyncSession, principal: Principal, groups: list[Group], numbers: list[str], job_id: str
+) -> None:
     now = clock.now(session)
     rules = await ownership.rule_views(session)
     customer_rows: list[dict[str, Any]] = []
@@ -196,8 +219,14 @@ async def _insert(session: AsyncSession, principal: Principal, groups: list[Grou
     for model, rows in ((Customer, customer_rows), (Contact, contact_rows), (ContactPoint, point_rows)):
         await _bulk_insert(session, model, rows)
     await record_events(session, events)
-    audit.record(session, principal, "import", job_id=job_id, created=len(customer_rows),
-                 customer_ids=[row["id"] for row in customer_rows])
+    audit.record(
+        session,
+        principal,
+        "import",
+        job_id=job_id,
+        created=len(customer_rows),
+        customer_ids=[row["id"] for row in customer_rows],
+    )
 
 
 async def _bulk_insert(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
@@ -212,8 +241,11 @@ async def _bulk_insert(session: AsyncSession, model: Any, rows: list[dict[str, A
         return
     table = model.__table__
     columns = list(rows[0])
-    converted = [(i, _COPY_CONVERTERS[type(table.c[name].type)]) for i, name in enumerate(columns)
-                 if type(table.c[name].type) in _COPY_CONVERTERS]
+    converted = [
+        (i, _COPY_CONVERTERS[type(table.c[name].type)])
+        for i, name in enumerate(columns)
+        if type(table.c[name].type) in _COPY_CONVERTERS
+    ]
     records = [list(row.values()) for row in rows]
     for record in records:
         for i, convert in converted:
@@ -232,7 +264,7 @@ def _random_ids(batch: int = 4096) -> Iterator[str]:
     while True:
         raw = os.urandom(16 * batch)
         for start in range(0, len(raw), 16):
-            yield str(uuid.UUID(bytes=raw[start:start + 16], version=4))
+            yield str(uuid.UUID(bytes=raw[start : start + 16], version=4))
 
 
 _new_id = _random_ids().__next__
@@ -242,11 +274,24 @@ def _customer_row(group: Group, number: str, principal: Principal, now: datetime
     values = {**DEFAULTS, **{k: v for k, v in group.fields.items() if k in PROFILE}}
     name = group.fields.get("name") or number
     return {
-        "id": _new_id(), "number": number, "name": name, "search_name": search_key(name), **values,
-        "cooperation_history": [], "tags": normalise_tags(group.fields.get("tags", [])), "risk_state": "normal",
-        "revenue_12m": Decimal(0), "orders_12m": 0, "complaints_12m": 0, "figures_version": 0,
-        "owner_set_by_hand": values["owner"] is not None, "import_key": group.import_key,
-        "version": 1, "created_at": now, "updated_at": now, "created_by": principal.subject,
+        "id": _new_id(),
+        "number": number,
+        "name": name,
+        "search_name": search_key(name),
+        **values,
+        "cooperation_history": [],
+        "tags": normalise_tags(group.fields.get("tags", [])),
+        "risk_state": "normal",
+        "revenue_12m": Decimal(0),
+        "orders_12m": 0,
+        "complaints_12m": 0,
+        "figures_version": 0,
+        "owner_set_by_hand": values["owner"] is not None,
+        "import_key": group.import_key,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": principal.subject,
     }
 
 
@@ -258,38 +303,81 @@ def _contacts(
     people = []
     for index, contact in enumerate(group.contacts):
         contact_id = _new_id()
-        contact_rows.append({
-            "id": contact_id, "customer_id": customer_id, "name": contact["name"], "position": contact.get("position"),
-            "birthday": contact.get("birthday"), "primary": index == chosen, "created_at": now, "updated_at": now,
-        })
+        contact_rows.append(
+            {
+                "id": contact_id,
+                "customer_id": customer_id,
+                "name": contact["name"],
+                "position": contact.get("position"),
+                "birthday": contact.get("birthday"),
+                "primary": index == chosen,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         entries = [("phone", p["number"], p["label"]) for p in contact["phones"]]
         entries += [("email", e["address"], e["label"]) for e in contact["emails"]]
         point_rows.extend(
-            {"id": _new_id(), "contact_id": contact_id, "customer_id": customer_id, "kind": kind, "value": value,
-             "value_index": blind_index(value), "label": label, "position": position}
+            {
+                "id": _new_id(),
+                "contact_id": contact_id,
+                "customer_id": customer_id,
+                "kind": kind,
+                "value": value,
+                "value_index": blind_index(value),
+                "label": label,
+                "position": position,
+            }
             for position, (kind, value, label) in enumerate(entries)
         )
-        people.append(ContactPointEvent(
-            contact_id=contact_id, name=contact["name"], primary=index == chosen,
-            phone=contact["phones"][0]["number"] if contact["phones"] else None,
-            email=contact["emails"][0]["address"] if contact["emails"] else None,
-        ))
+        people.append(
+            ContactPointEvent(
+                contact_id=contact_id,
+                name=contact["name"],
+                primary=index == chosen,
+                phone=contact["phones"][0]["number"] if contact["phones"] else None,
+                email=contact["emails"][0]["address"] if contact["emails"] else None,
+            )
+        )
     return people
 
 
 def _events(row: dict[str, Any], rule: Any, people: list[ContactPointEvent], now: datetime) -> list[Any]:
     """The same events `records.create` writes for one new customer."""
-    found: list[Any] = [CustomerRegisteredV1(
-        customer_id=row["id"], number=row["number"], name=row["name"], industry=row["industry"], source=row["source"],
-        customer_type=row["customer_type"], stage=row["stage"], tier=row["tier"], service_level=row["service_level"],
-        owner=row["owner"], team=row["team"], time_zone=row["time_zone"], language=row["language"], registered_at=now,
-    )]
+    found: list[Any] = [
+        CustomerRegisteredV1(
+            customer_id=row["id"],
+            number=row["number"],
+            name=row["name"],
+            industry=row["industry"],
+            source=row["source"],
+            customer_type=row["customer_type"],
+            stage=row["stage"],
+            tier=row["tier"],
+            service_level=row["service_level"],
+            owner=row["owner"],
+            team=row["team"],
+            time_zone=row["time_zone"],
+            language=row["language"],
+            registered_at=now,
+        )
+    ]
     if rule is not None:
-        found.append(CustomerOwnerAssignedV1(customer_id=row["id"], owner=row["owner"], team=row["team"],
-                                             previous_owner=None, reason=f"owner rule {rule.id}"))
+        found.append(
+            CustomerOwnerAssignedV1(
+                customer_id=row["id"],
+                owner=row["owner"],
+                team=row["team"],
+                previous_owner=None,
+                reason=f"owner rule {rule.id}",
+            )
+        )
     if people:
-        found.append(CustomerContactsChangedV1(customer_id=row["id"], language=row["language"],
-                                               time_zone=row["time_zone"], contacts=people))
+        found.append(
+            CustomerContactsChangedV1(
+                customer_id=row["id"], language=row["language"], time_zone=row["time_zone"], contacts=people
+            )
+        )
     if row["tags"]:
         found.append(CustomerTagsChangedV1(customer_id=row["id"], tags=row["tags"], added=row["tags"], removed=[]))
     return found

@@ -16,8 +16,8 @@ from customer.key_information import rules
 from customer.key_information.models import PendingChange
 from customer.records.models import Customer
 from customer.settings import customer_settings
-from servicekit.auth import Principal, account_filter, sees_account
 from servicekit import clock
+from servicekit.auth import Principal, account_filter, sees_account
 from servicekit.errors import ApiError, not_found
 
 
@@ -32,29 +32,58 @@ def request(
     learned_at: datetime,
 ) -> PendingChange:
     change = PendingChange(
-        id=str(uuid.uuid4()), customer_id=customer.id, contact_id=contact_id, field=field, old_value=old_value,
-        new_value=new_value, status="pending", requested_by=principal.subject, requested_at=clock.now(session),
+        id=str(uuid.uuid4()),
+        customer_id=customer.id,
+        contact_id=contact_id,
+        field=field,
+        old_value=old_value,
+        new_value=new_value,
+        status="pending",
+        requested_by=principal.subject,
+        requested_at=clock.now(session),
         learned_at=learned_at,
     )
     session.add(change)
-    audit.record(session, principal, "change_requested", customer_id=customer.id, contact_id=contact_id,
-                 fields=[field], pending_change_id=change.id, learned_at=learned_at.isoformat())
+    audit.record(
+        session,
+        principal,
+        "change_requested",
+        customer_id=customer.id,
+        contact_id=contact_id,
+        fields=[field],
+        pending_change_id=change.id,
+        learned_at=learned_at.isoformat(),
+    )
     return change
 
 
 def present(change: PendingChange) -> dict[str, Any]:
     return {
-        "id": change.id, "customer_id": change.customer_id, "contact_id": change.contact_id, "field": change.field,
-        "old_value": change.old_value, "new_value": change.new_value, "status": change.status,
-        "requested_by": change.requested_by, "requested_at": change.requested_at, "learned_at": change.learned_at,
-        "decided_by": change.decided_by, "decided_at": change.decided_at, "decision_note": change.decision_note,
+        "id": change.id,
+        "customer_id": change.customer_id,
+        "contact_id": change.contact_id,
+        "field": change.field,
+        "old_value": change.old_value,
+        "new_value": change.new_value,
+        "status": change.status,
+        "requested_by": change.requested_by,
+        "requested_at": change.requested_at,
+        "learned_at": change.learned_at,
+        "decided_by": change.decided_by,
+        "decided_at": change.decided_at,
+        "decision_note": change.decision_note,
     }
 
 
-async def get_all(session: AsyncSession, principal: Principal, *, status: str, customer_id: str | None, limit: int) -> list[PendingChange]:
+async def get_all(
+    session: AsyncSession, principal: Principal, *, status: str, customer_id: str | None, limit: int
+) -> list[PendingChange]:
     query = (
-        select(PendingChange).join(Customer, Customer.id == PendingChange.customer_id)
-        .where(PendingChange.status == status).order_by(PendingChange.requested_at, PendingChange.id).limit(limit)
+        select(PendingChange)
+        .join(Customer, Customer.id == PendingChange.customer_id)
+        .where(PendingChange.status == status)
+        .order_by(PendingChange.requested_at, PendingChange.id)
+        .limit(limit)
     )
     if customer_id:
         query = query.where(PendingChange.customer_id == customer_id)
@@ -86,7 +115,9 @@ def _current(customer: Customer, change: PendingChange) -> tuple[Any, str | None
 async def confirm(session: AsyncSession, principal: Principal, change_id: str, note: str | None) -> PendingChange:
     change, customer = await _load(session, principal, change_id)
     refusal = rules.refusal(
-        principal, requested_by=change.requested_by, owner=customer.owner,
+        principal,
+        requested_by=change.requested_by,
+        owner=customer.owner,
         owner_may_reconfirm=customer_settings().owner_may_reconfirm,
     )
     if refusal:
@@ -99,12 +130,26 @@ async def confirm(session: AsyncSession, principal: Principal, change_id: str, n
     customer.version += 1
     customer.updated_at = change.decided_at  # type: ignore[assignment]
     if change.contact_id is None:
-        await emit(session, customer, CustomerUpdatedV1(customer_id=customer.id, changed=[change.field], profile={change.field: change.new_value}))
+        await emit(
+            session,
+            customer,
+            CustomerUpdatedV1(
+                customer_id=customer.id, changed=[change.field], profile={change.field: change.new_value}
+            ),
+        )
     else:
         target.updated_at = change.decided_at
         await emit(session, customer, contacts_changed(customer))
-    audit.record(session, principal, "change_confirmed", customer_id=customer.id, contact_id=change.contact_id,
-                 fields=[change.field], pending_change_id=change.id, requested_by=change.requested_by)
+    audit.record(
+        session,
+        principal,
+        "change_confirmed",
+        customer_id=customer.id,
+        contact_id=change.contact_id,
+        fields=[change.field],
+        pending_change_id=change.id,
+        requested_by=change.requested_by,
+    )
     return change
 
 
@@ -112,12 +157,21 @@ async def reject(session: AsyncSession, principal: Principal, change_id: str, no
     """The requester may withdraw their own change; otherwise the same people who may confirm decide."""
     change, customer = await _load(session, principal, change_id)
     if principal.subject != change.requested_by:
-        refusal = rules.refusal(principal, requested_by=change.requested_by, owner=customer.owner, owner_may_reconfirm=False)
+        refusal = rules.refusal(
+            principal, requested_by=change.requested_by, owner=customer.owner, owner_may_reconfirm=False
+        )
         if refusal:
             raise ApiError(403, "forbidden", refusal)
     _decide(change, principal, "rejected", note, clock.now(session))
-    audit.record(session, principal, "change_rejected", customer_id=customer.id, contact_id=change.contact_id,
-                 fields=[change.field], pending_change_id=change.id)
+    audit.record(
+        session,
+        principal,
+        "change_rejected",
+        customer_id=customer.id,
+        contact_id=change.contact_id,
+        fields=[change.field],
+        pending_change_id=change.id,
+    )
     return change
 
 

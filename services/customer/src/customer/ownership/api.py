@@ -27,8 +27,17 @@ async def put_owner(customer_id: str, body: OwnerPut, session: DbSession, princi
 
 
 def _owner_rule(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "priority": r.priority, "industry": r.industry, "service_type": r.service_type,
-            "owner": r.owner, "team": r.team, "active": r.active, "updated_by": r.updated_by, "updated_at": r.updated_at}
+    return {
+        "id": r.id,
+        "priority": r.priority,
+        "industry": r.industry,
+        "service_type": r.service_type,
+        "owner": r.owner,
+        "team": r.team,
+        "active": r.active,
+        "updated_by": r.updated_by,
+        "updated_at": r.updated_at,
+    }
 
 
 @router.get("/owner-rules")

@@ -26,7 +26,9 @@ def matches(rule: OwnerRuleView, *, industry: str | None, service_type: str | No
     return rule.service_type is None or (service_type or "").casefold() == rule.service_type.casefold()
 
 
-def pick_owner(rules: Iterable[OwnerRuleView], *, industry: str | None, service_type: str | None) -> OwnerRuleView | None:
+def pick_owner(
+    rules: Iterable[OwnerRuleView], *, industry: str | None, service_type: str | None
+) -> OwnerRuleView | None:
     """The lowest-priority-number active rule that matches; None when no rule does."""
     for rule in sorted((r for r in rules if r.active), key=lambda r: (r.priority, r.id)):
         if matches(rule, industry=industry, service_type=service_type):

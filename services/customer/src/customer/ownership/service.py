@@ -15,8 +15,8 @@ from customer.ownership.models import OwnerRule
 from customer.ownership.rules import OwnerRuleView, pick_owner
 from customer.ownership.schemas import OwnerRuleIn
 from customer.records.models import Customer
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 
 
 async def rules(session: AsyncSession) -> list[OwnerRule]:
@@ -25,18 +25,29 @@ async def rules(session: AsyncSession) -> list[OwnerRule]:
 
 async def rule_views(session: AsyncSession) -> list[OwnerRuleView]:
     """The rules as the pure matcher reads them."""
-    return [OwnerRuleView(r.id, r.priority, r.industry, r.service_type, r.owner, r.team, r.active) for r in await rules(session)]
+    return [
+        OwnerRuleView(r.id, r.priority, r.industry, r.service_type, r.owner, r.team, r.active)
+        for r in await rules(session)
+    ]
 
 
 async def replace_rules(session: AsyncSession, principal: Principal, body: list[OwnerRuleIn]) -> list[OwnerRule]:
     await session.execute(delete(OwnerRule))
     now = clock.now(session)
     for rule in body:
-        session.add(OwnerRule(
-            id=rule.id or str(uuid.uuid4()), priority=rule.priority, industry=rule.industry,
-            service_type=rule.service_type, owner=rule.owner, team=rule.team, active=rule.active,
-            updated_by=principal.subject, updated_at=now,
-        ))
+        session.add(
+            OwnerRule(
+                id=rule.id or str(uuid.uuid4()),
+                priority=rule.priority,
+                industry=rule.industry,
+                service_type=rule.service_type,
+                owner=rule.owner,
+                team=rule.team,
+                active=rule.active,
+                updated_by=principal.subject,
+                updated_at=now,
+            )
+        )
     audit.record(session, principal, "owner_rules_replaced", count=len(body))
     await session.flush()
     return await rules(session)
@@ -59,7 +70,9 @@ async def apply_rule(session: AsyncSession, customer: Customer) -> OwnerRuleView
     return match
 
 
-async def assign_by_hand(session: AsyncSession, principal: Principal, customer: Customer, owner: str, team: str | None) -> None:
+async def assign_by_hand(
+    session: AsyncSession, principal: Principal, customer: Customer, owner: str, team: str | None
+) -> None:
     previous = customer.owner
     if (owner, team) == (customer.owner, customer.team) and customer.owner_set_by_hand:
         return

@@ -36,5 +36,7 @@ async def export_customer(customer_id: str, session: DbSession, principal: Expor
 async def erase_customer(customer_id: str, body: EraseIn, session: DbSession, principal: Eraser) -> dict[str, Any]:
     customer = await records.get(session, principal, customer_id, for_update=True)
     if customer.merged_into is not None:
-        raise ApiError(409, "customer_merged", f"customer {customer_id} was merged into {customer.merged_into}; erase that one")
+        raise ApiError(
+            409, "customer_merged", f"customer {customer_id} was merged into {customer.merged_into}; erase that one"
+        )
     return dataclasses.asdict(await service.erase(session, principal, customer, body.reason))

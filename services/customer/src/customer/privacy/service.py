@@ -36,12 +36,13 @@ from customer.key_information.models import PendingChange
 from customer.privacy.rules import CLEARED_PROFILE_FIELDS, ERASED, ERASURE_SOURCE, erased_name
 from customer.records.models import Customer
 from customer.search.rules import search_key
-from servicekit.auth import Principal
 from servicekit import clock
+from servicekit.auth import Principal
 from servicekit.errors import ApiError
 from servicekit.outbox import record_event
 
 # --- erasure -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ErasureResult:
@@ -78,12 +79,21 @@ async def erase(session: AsyncSession, principal: Principal, customer: Customer,
     await _clear_pending_changes(session, customer.id, principal, now)
     customer.erased_at = now
     customer.updated_at = now
-    audit.record(session, principal, "erase", customer_id=customer.id, reason=reason,
-                 contacts=len(customer.contacts), contact_points=points)
+    audit.record(
+        session,
+        principal,
+        "erase",
+        customer_id=customer.id,
+        reason=reason,
+        contacts=len(customer.contacts),
+        contact_points=points,
+    )
     customer.version += 1
     await record_event(
         session,
-        CustomerContactsChangedV1(customer_id=customer.id, language=customer.language, time_zone=customer.time_zone, contacts=[]),
+        CustomerContactsChangedV1(
+            customer_id=customer.id, language=customer.language, time_zone=customer.time_zone, contacts=[]
+        ),
         aggregate_id=customer.id,
         aggregate_version=customer.version,
     )
@@ -118,11 +128,14 @@ async def _clear_pending_changes(session: AsyncSession, customer_id: str, princi
 
 # --- subject access ------------------------------------------------------------------------------------
 
+
 def _row(obj: Any, *fields: str) -> dict[str, Any]:
     return {field: getattr(obj, field) for field in fields}
 
 
-async def export_contact(session: AsyncSession, principal: Principal, customer: Customer, contact: Contact) -> dict[str, Any]:
+async def export_contact(
+    session: AsyncSession, principal: Principal, customer: Customer, contact: Contact
+) -> dict[str, Any]:
     consents = await consent.history(session, contact.id)
     pending = await session.scalars(
         select(PendingChange).where(PendingChange.contact_id == contact.id).order_by(PendingChange.requested_at)
@@ -130,7 +143,12 @@ async def export_contact(session: AsyncSession, principal: Principal, customer: 
     # entries naming the contact, and customer-wide ones (e.g. erase) that concern every contact
     audit_rows = await session.scalars(
         select(AuditEntry)
-        .where(or_(AuditEntry.contact_id == contact.id, (AuditEntry.customer_id == customer.id) & AuditEntry.contact_id.is_(None)))
+        .where(
+            or_(
+                AuditEntry.contact_id == contact.id,
+                (AuditEntry.customer_id == customer.id) & AuditEntry.contact_id.is_(None),
+            )
+        )
         .order_by(AuditEntry.id)
     )
     document = {
@@ -144,11 +162,25 @@ async def export_contact(session: AsyncSession, principal: Principal, customer: 
                 _row(row, "channel", "purpose", "granted", "source", "recorded_by", "recorded_at")
                 for row in current_state(consents).values()
             ],
-            "history": [_row(row, "channel", "purpose", "granted", "source", "recorded_by", "recorded_at") for row in consents],
+            "history": [
+                _row(row, "channel", "purpose", "granted", "source", "recorded_by", "recorded_at") for row in consents
+            ],
         },
         "pending_changes": [
-            _row(change, "id", "field", "old_value", "new_value", "status", "requested_by", "requested_at",
-                 "learned_at", "decided_by", "decided_at", "decision_note")
+            _row(
+                change,
+                "id",
+                "field",
+                "old_value",
+                "new_value",
+                "status",
+                "requested_by",
+                "requested_at",
+                "learned_at",
+                "decided_by",
+                "decided_at",
+                "decision_note",
+            )
             for change in pending
         ],
         "audit": [_row(entry, "at", "actor", "action", "details") for entry in audit_rows],
@@ -158,13 +190,36 @@ async def export_contact(session: AsyncSession, principal: Principal, customer: 
     return document
 
 
-PROFILE_FIELDS = ("id", "number", "name", "industry", "size", "address", "source", "key_needs", "pain_points",
-                  "service_preferences", "cooperation_history", "time_zone", "language", "owner", "team",
-                  "created_at", "updated_at", "erased_at")
+PROFILE_FIELDS = (
+    "id",
+    "number",
+    "name",
+    "industry",
+    "size",
+    "address",
+    "source",
+    "key_needs",
+    "pain_points",
+    "service_preferences",
+    "cooperation_history",
+    "time_zone",
+    "language",
+    "owner",
+    "team",
+    "created_at",
+    "updated_at",
+    "erased_at",
+)
 
 
 async def export_customer(session: AsyncSession, principal: Principal, customer: Customer) -> dict[str, Any]:
     """The whole customer: its profile (free text may hold personal data) and every contact's export."""
     contacts = [await export_contact(session, principal, customer, contact) for contact in customer.contacts]
-    return {"exported_at": clock.now(session), "exported_by": principal.subject, "customer": _row(customer, *PROFILE_FIELDS),
-            "contacts": [{k: v for k, v in c.items() if k not in ("exported_at", "exported_by", "customer")} for c in contacts]}
+    return {
+        "exported_at": clock.now(session),
+        "exported_by": principal.subject,
+        "customer": _row(customer, *PROFILE_FIELDS),
+        "contacts": [
+            {k: v for k, v in c.items() if k not in ("exported_at", "exported_by", "customer")} for c in contacts
+        ],
+    }

@@ -36,7 +36,10 @@ async def get_customer(customer_id: str, session: DbSession, principal: CurrentP
 @router.patch("/customers/{customer_id}", response_model=CustomerDetail)
 async def update_customer(customer_id: str, body: CustomerUpdate, session: DbSession, principal: Writer) -> object:
     customer, waiting = await service.update(session, principal, customer_id, body)
-    return {**service.view(session, principal, customer), "pending_changes": [key_information.present(c) for c in waiting]}
+    return {
+        **service.view(session, principal, customer),
+        "pending_changes": [key_information.present(c) for c in waiting],
+    }
 
 
 @router.put("/customers/{customer_id}/tags", response_model=CustomerDetail)
@@ -47,7 +50,9 @@ async def put_tags(customer_id: str, body: TagsPut, session: DbSession, principa
 @router.post("/customers/{customer_id}/tags", response_model=CustomerDetail)
 async def add_tags(customer_id: str, body: TagsPut, session: DbSession, principal: Writer) -> object:
     customer = await service.get(session, principal, customer_id)
-    return service.view(session, principal, await service.set_tags(session, principal, customer_id, [*customer.tags, *body.tags]))
+    return service.view(
+        session, principal, await service.set_tags(session, principal, customer_id, [*customer.tags, *body.tags])
+    )
 
 
 @router.delete("/customers/{customer_id}/tags/{tag}", response_model=CustomerDetail)

@@ -33,8 +33,8 @@ from customer.records.models import Customer
 from customer.records.rules import NEEDS_FIELDS, NUMBER_PREFIX, normalise_tags
 from customer.records.schemas import CustomerCreate, CustomerUpdate
 from customer.search.rules import search_key
-from servicekit.auth import Principal, Role, sees_account
 from servicekit import clock
+from servicekit.auth import Principal, Role, sees_account
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
 
@@ -43,8 +43,14 @@ OWNER_SETTERS = (Role.supervisor, Role.manager, Role.admin)  # R-08: owners chan
 
 # --- reading -------------------------------------------------------------------------------------------
 
+
 async def get(
-    session: AsyncSession, principal: Principal, customer_id: str, *, for_update: bool = False, include_merged: bool = False
+    session: AsyncSession,
+    principal: Principal,
+    customer_id: str,
+    *,
+    for_update: bool = False,
+    include_merged: bool = False,
 ) -> Customer:
     customer = await session.get(Customer, customer_id, with_for_update=for_update or None)
     # another team's customer is reported as missing, so ids cannot be probed (R-09)
@@ -121,12 +127,21 @@ async def read(session: AsyncSession, principal: Principal, customer_id: str) ->
 
 
 PROFILE_FIELDS = (
-    "industry", "size", "address", "source", "key_needs", "pain_points", "service_preferences",
-    "service_type", "time_zone", "language",
+    "industry",
+    "size",
+    "address",
+    "source",
+    "key_needs",
+    "pain_points",
+    "service_preferences",
+    "service_type",
+    "time_zone",
+    "language",
 )
 
 
 # --- creating and changing -----------------------------------------------------------------------------
+
 
 async def create(session: AsyncSession, principal: Principal, data: CustomerCreate) -> Customer:
     now = clock.now(session)
@@ -139,7 +154,10 @@ async def create(session: AsyncSession, principal: Principal, data: CustomerCrea
         tags=normalise_tags(data.tags),
         risk_state="normal",
         owner_set_by_hand=data.owner is not None,
-        revenue_12m=0, orders_12m=0, complaints_12m=0, figures_version=0,
+        revenue_12m=0,
+        orders_12m=0,
+        complaints_12m=0,
+        figures_version=0,
         version=1,
         created_at=now,
         updated_at=now,
@@ -152,20 +170,44 @@ async def create(session: AsyncSession, principal: Principal, data: CustomerCrea
         change_lag.entered(session, "contact", entry.learned_at, now)
         contacts.build(customer, entry, now)
     contacts.ensure_one_primary(customer)
-    await emit(session, customer, CustomerRegisteredV1(
-        customer_id=customer.id, number=customer.number, name=customer.name, industry=customer.industry,
-        source=customer.source, customer_type=customer.customer_type, stage=customer.stage, tier=customer.tier,
-        service_level=customer.service_level, owner=customer.owner, team=customer.team,
-        time_zone=customer.time_zone, language=customer.language, registered_at=now,
-    ))
+    await emit(
+        session,
+        customer,
+        CustomerRegisteredV1(
+            customer_id=customer.id,
+            number=customer.number,
+            name=customer.name,
+            industry=customer.industry,
+            source=customer.source,
+            customer_type=customer.customer_type,
+            stage=customer.stage,
+            tier=customer.tier,
+            service_level=customer.service_level,
+            owner=customer.owner,
+            team=customer.team,
+            time_zone=customer.time_zone,
+            language=customer.language,
+            registered_at=now,
+        ),
+    )
     if rule is not None:
         await emit(session, customer, ownership.owner_assigned(customer, None, f"owner rule {rule.id}"))
     if customer.contacts:
         await emit(session, customer, contacts_changed(customer))
     if customer.tags:
-        await emit(session, customer, CustomerTagsChangedV1(customer_id=customer.id, tags=customer.tags, added=customer.tags, removed=[]))
-    audit.record(session, principal, "create", customer_id=customer.id,
-                 fields=sorted(data.model_fields_set), contacts=len(data.contacts))
+        await emit(
+            session,
+            customer,
+            CustomerTagsChangedV1(customer_id=customer.id, tags=customer.tags, added=customer.tags, removed=[]),
+        )
+    audit.record(
+        session,
+        principal,
+        "create",
+        customer_id=customer.id,
+        fields=sorted(data.model_fields_set),
+        contacts=len(data.contacts),
+    )
     return customer
 
 
@@ -185,7 +227,11 @@ async def update(
     if "key_needs" in requested:
         new_needs = requested.pop("key_needs")
         if new_needs != customer.key_needs:
-            waiting.append(key_information.request(session, principal, customer, None, "key_needs", customer.key_needs, new_needs, learned_at))
+            waiting.append(
+                key_information.request(
+                    session, principal, customer, None, "key_needs", customer.key_needs, new_needs, learned_at
+                )
+            )
     change = rules.diff({field: getattr(customer, field) for field in requested}, requested)
     if not change.changed:
         return customer, waiting
@@ -198,21 +244,37 @@ async def update(
     customer.version += 1
     customer.updated_at = now
     await _record_change_events(session, customer, change, principal)
-    audit.record(session, principal, "update", customer_id=customer.id, fields=sorted(change.changed),
-                 learned_at=learned_at.isoformat() if needs_sent else None)
+    audit.record(
+        session,
+        principal,
+        "update",
+        customer_id=customer.id,
+        fields=sorted(change.changed),
+        learned_at=learned_at.isoformat() if needs_sent else None,
+    )
     return customer, waiting
 
 
-async def _record_change_events(session: AsyncSession, customer: Customer, change: rules.Change, principal: Principal) -> None:
+async def _record_change_events(
+    session: AsyncSession, customer: Customer, change: rules.Change, principal: Principal
+) -> None:
     if change.profile_fields:
         profile = {field: getattr(customer, field) for field in change.profile_fields if field != "cooperation_history"}
-        await emit(session, customer, CustomerUpdatedV1(customer_id=customer.id, changed=change.profile_fields, profile=profile))
+        await emit(
+            session,
+            customer,
+            CustomerUpdatedV1(customer_id=customer.id, changed=change.profile_fields, profile=profile),
+        )
     if change.classification_changed:
         previous = {k: str(v) for k, v in change.previous.items() if k in rules.CLASSIFICATION_FIELDS}
         await classification.record_hand_change(session, customer, previous, principal)
     if change.ownership_changed:
         previous_owner = change.previous.get("owner", customer.owner)
-        await emit(session, customer, ownership.owner_assigned(customer, previous_owner, f"assigned by hand by {principal.subject}"))  # type: ignore[arg-type]
+        await emit(
+            session,
+            customer,
+            ownership.owner_assigned(customer, previous_owner, f"assigned by hand by {principal.subject}"),
+        )  # type: ignore[arg-type]
     elif {"industry", "service_type"} & set(change.changed):
         previous_owner = customer.owner
         rule = await ownership.apply_rule(session, customer)
@@ -230,12 +292,16 @@ async def set_tags(session: AsyncSession, principal: Principal, customer_id: str
     customer.version += 1
     customer.updated_at = clock.now(session)
     added, removed = [t for t in new if t not in old], [t for t in old if t not in new]
-    await emit(session, customer, CustomerTagsChangedV1(customer_id=customer.id, tags=new, added=added, removed=removed))
+    await emit(
+        session, customer, CustomerTagsChangedV1(customer_id=customer.id, tags=new, added=added, removed=removed)
+    )
     audit.record(session, principal, "tags_changed", customer_id=customer.id, added=len(added), removed=len(removed))
     return customer
 
 
-async def set_risk(session: AsyncSession, principal: Principal, customer_id: str, risk_state: str, reason: str) -> Customer:
+async def set_risk(
+    session: AsyncSession, principal: Principal, customer_id: str, risk_state: str, reason: str
+) -> Customer:
     """R-07: a changed risk state is an event other systems act on (credit_deteriorating tightens terms)."""
     customer = await get(session, principal, customer_id, for_update=True)
     previous = customer.risk_state
@@ -244,6 +310,10 @@ async def set_risk(session: AsyncSession, principal: Principal, customer_id: str
     customer.risk_state = risk_state
     customer.version += 1
     customer.updated_at = clock.now(session)
-    await emit(session, customer, CustomerRiskChangedV1(customer_id=customer.id, risk_state=risk_state, previous=previous, reason=reason))
+    await emit(
+        session,
+        customer,
+        CustomerRiskChangedV1(customer_id=customer.id, risk_state=risk_state, previous=previous, reason=reason),
+    )
     audit.record(session, principal, "risk_changed", customer_id=customer.id, fields=["risk_state"])
     return customer

@@ -38,14 +38,21 @@ class Matches(BaseModel):
 
 
 @router.get("/customers/lookup", response_model=Matches)
-async def lookup(session: DbSession, principal: CurrentPrincipal, phone: str | None = None, email: str | None = None) -> object:
+async def lookup(
+    session: DbSession, principal: CurrentPrincipal, phone: str | None = None, email: str | None = None
+) -> object:
     """Exact match on a phone or email in any common format ('138 1234 5678' finds +8613812345678)."""
     if (phone is None) == (email is None):
         raise ApiError(422, "validation_error", "give exactly one of phone or email", field="phone")
     try:
-        kind, value = ("phone", normalise_phone(phone, customer_settings().phone_region)) if phone else (
-            "email", normalise_email(email or ""))
+        kind, value = (
+            ("phone", normalise_phone(phone, customer_settings().phone_region))
+            if phone
+            else ("email", normalise_email(email or ""))
+        )
     except ValueError as exc:
-        raise ApiError(422, "validation_error", f"{'phone' if phone else 'email'}: {exc}", field="phone" if phone else "email") from None
+        raise ApiError(
+            422, "validation_error", f"{'phone' if phone else 'email'}: {exc}", field="phone" if phone else "email"
+        ) from None
     found = await service.lookup(session, principal, kind=kind, value_index=blind_index(value))
     return {"items": [records.view(session, principal, customer) for customer in found]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contracts.events.customer import CooperationStage, CustomerType, RiskState, ServiceLevel, ValueTier
@@ -15,9 +16,7 @@ class CustomerFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    q: Text200 | None = Field(
-        default=None, description="partial or fuzzy company name, Chinese or Latin"
-    )
+    q: Text200 | None = Field(default=None, description="partial or fuzzy company name, Chinese or Latin")
     customer_type: CustomerType | None = None
     stage: CooperationStage | None = None
     tier: ValueTier | None = None

@@ -76,9 +76,11 @@ def filtered(query: Select[Any], filters: CustomerFilters, principal: Principal,
 def _tags(tags: list[str], dialect: str, *, every: bool) -> ColumnElement[bool]:
     if dialect == "postgresql":
         return cast(Customer.tags, JSONB).op("?&" if every else "?|")(cast(tags, ARRAY(String)))
+
     def has(tag: str) -> ColumnElement[bool]:
         each = func.json_each(Customer.tags).table_valued("value")
         return exists(select(1).select_from(each).where(each.c.value == tag))
+
     checks = [has(tag) for tag in tags]
     return and_(*checks) if every else or_(*checks)
 
@@ -160,11 +162,15 @@ def _decode(cursor: str, size: int) -> list[Any]:
 async def lookup(session: AsyncSession, principal: Principal, *, kind: str, value_index: str) -> list[Customer]:
     """Exact phone/email lookup through the blind index (the caller normalised the value the stored way)."""
     owners = select(ContactPoint.customer_id).where(ContactPoint.kind == kind, ContactPoint.value_index == value_index)
-    query = filtered(select(Customer).where(Customer.id.in_(owners)), CustomerFilters(), principal, session.bind.dialect.name)
+    query = filtered(
+        select(Customer).where(Customer.id.in_(owners)), CustomerFilters(), principal, session.bind.dialect.name
+    )
     return list((await session.scalars(query.order_by(Customer.number).limit(50))).all())
 
 
-async def only_visible(session: AsyncSession, principal: Principal, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def only_visible(
+    session: AsyncSession, principal: Principal, found: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Drop the entries (with a `customer_id`) of customers the caller may not see (R-09)."""
     visible = account_filter(principal, Customer.owner, Customer.team)
     if visible is None or not found:

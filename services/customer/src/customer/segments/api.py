@@ -13,7 +13,9 @@ from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["segments"])
 
-SegmentEditor = Annotated[Principal, require_roles(Role.marketing, Role.sales, Role.agent, Role.supervisor, Role.manager)]
+SegmentEditor = Annotated[
+    Principal, require_roles(Role.marketing, Role.sales, Role.agent, Role.supervisor, Role.manager)
+]
 
 
 @router.post("/segments", status_code=201)
@@ -32,7 +34,9 @@ async def get_segment(segment_id: str, session: DbSession, _: CurrentPrincipal) 
 
 
 @router.put("/segments/{segment_id}")
-async def replace_segment(segment_id: str, body: SegmentIn, session: DbSession, principal: SegmentEditor) -> dict[str, Any]:
+async def replace_segment(
+    segment_id: str, body: SegmentIn, session: DbSession, principal: SegmentEditor
+) -> dict[str, Any]:
     return service.view(await service.replace(session, principal, segment_id, body))
 
 

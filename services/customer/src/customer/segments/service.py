@@ -17,8 +17,8 @@ from customer.search.schemas import CustomerFilters
 from customer.search.service import get_all
 from customer.segments.models import Segment
 from customer.segments.schemas import SegmentIn
-from servicekit.auth import Principal, Role
 from servicekit import clock
+from servicekit.auth import Principal, Role
 from servicekit.errors import ApiError, not_found
 
 EDITORS = (Role.supervisor, Role.manager, Role.admin)  # besides the segment's author
@@ -26,16 +26,26 @@ EDITORS = (Role.supervisor, Role.manager, Role.admin)  # besides the segment's a
 
 def view(segment: Segment) -> dict[str, Any]:
     return {
-        "id": segment.id, "name": segment.name, "filters": segment.filters, "created_by": segment.created_by,
-        "team": segment.team, "created_at": segment.created_at, "updated_at": segment.updated_at,
+        "id": segment.id,
+        "name": segment.name,
+        "filters": segment.filters,
+        "created_by": segment.created_by,
+        "team": segment.team,
+        "created_at": segment.created_at,
+        "updated_at": segment.updated_at,
     }
 
 
 async def create(session: AsyncSession, principal: Principal, body: SegmentIn) -> Segment:
     now = clock.now(session)
     segment = Segment(
-        id=str(uuid.uuid4()), name=body.name, filters=_stored(body.filters), created_by=principal.subject,
-        team=principal.team, created_at=now, updated_at=now,
+        id=str(uuid.uuid4()),
+        name=body.name,
+        filters=_stored(body.filters),
+        created_by=principal.subject,
+        team=principal.team,
+        created_at=now,
+        updated_at=now,
     )
     session.add(segment)
     audit.record(session, principal, "segment_created", segment_id=segment.id)

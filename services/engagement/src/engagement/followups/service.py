@@ -12,8 +12,8 @@ from contracts.events.customer import CustomerRegisteredV1
 from engagement.followups import rules
 from engagement.followups.models import FollowUp
 from engagement.settings import engagement_settings
-from servicekit.auth import Principal, account_filter
 from servicekit import clock
+from servicekit.auth import Principal, account_filter
 from servicekit.numbering import next_number
 
 NUMBER_PREFIX = "GJ"  # 跟进 follow-up numbers
@@ -49,7 +49,9 @@ async def forget_customer(session: AsyncSession, customer_id: str) -> None:
     await session.execute(followups.values(purpose=ERASED))
 
 
-async def get_all(session: AsyncSession, principal: Principal, *, customer_id: str | None, limit: int) -> list[FollowUp]:
+async def get_all(
+    session: AsyncSession, principal: Principal, *, customer_id: str | None, limit: int
+) -> list[FollowUp]:
     query = select(FollowUp).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
     if customer_id:
         query = query.where(FollowUp.customer_id == customer_id)

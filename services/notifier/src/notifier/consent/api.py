@@ -32,7 +32,11 @@ def _read(token: str) -> Unsubscription:
         raise ApiError(400, "invalid_token", str(exc), field="token") from None
 
 
-_WHAT = {"care": ("关怀消息", "care messages"), "marketing": ("营销消息", "marketing messages"), "service": ("服务通知", "service messages")}
+_WHAT = {
+    "care": ("关怀消息", "care messages"),
+    "marketing": ("营销消息", "marketing messages"),
+    "service": ("服务通知", "service messages"),
+}
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
@@ -41,7 +45,8 @@ async def confirm_unsubscribe(token: Annotated[str, Path(max_length=1000)]) -> H
     found = _read(token)
     zh, en = _WHAT.get(found.purpose, (found.purpose, found.purpose))
     form = (
-        f"<p>不再通过 {escape(found.channel)} 接收{escape(zh)}？<br>Stop receiving {escape(en)} by {escape(found.channel)}?</p>"
+        f"<p>不再通过 {escape(found.channel)} 接收{escape(zh)}？<br>"
+        f"Stop receiving {escape(en)} by {escape(found.channel)}?</p>"
         f'<form method="post"><button type="submit">退订 / Unsubscribe</button></form>'
     )
     return _page("退订 / Unsubscribe", form)

@@ -45,8 +45,13 @@ async def record(
     if row is None:
         session.add(
             Consent(
-                customer_id=customer_id, contact_id=contact_id, channel=channel, purpose=purpose,
-                granted=granted, source=source, recorded_at=recorded_at,
+                customer_id=customer_id,
+                contact_id=contact_id,
+                channel=channel,
+                purpose=purpose,
+                granted=granted,
+                source=source,
+                recorded_at=recorded_at,
             )
         )
     elif recorded_at >= row.recorded_at:
@@ -55,14 +60,26 @@ async def record(
 
 
 async def withdraw(
-    session: AsyncSession, customer_id: str, contact_id: str, channel: str, purpose: str, source: str,
-    *, at: datetime | None = None,
+    session: AsyncSession,
+    customer_id: str,
+    contact_id: str,
+    channel: str,
+    purpose: str,
+    source: str,
+    *,
+    at: datetime | None = None,
 ) -> None:
     """The unsubscribe link's effect (R-42); pending messages are re-checked when the dispatcher claims them,
     so nothing more is sent for this channel and purpose."""
     await record(
-        session, customer_id=customer_id, contact_id=contact_id, channel=channel, purpose=purpose,
-        granted=False, source=source, recorded_at=at or now(session),
+        session,
+        customer_id=customer_id,
+        contact_id=contact_id,
+        channel=channel,
+        purpose=purpose,
+        granted=False,
+        source=source,
+        recorded_at=at or now(session),
     )
 
 
@@ -70,8 +87,10 @@ async def granted(session: AsyncSession, customer_id: str, contact_id: str, chan
     """True/False as recorded, None when nothing is recorded."""
     return await session.scalar(
         select(Consent.granted).where(
-            Consent.customer_id == customer_id, Consent.contact_id == contact_id,
-            Consent.channel == channel, Consent.purpose == purpose,
+            Consent.customer_id == customer_id,
+            Consent.contact_id == contact_id,
+            Consent.channel == channel,
+            Consent.purpose == purpose,
         )
     )
 

@@ -44,8 +44,6 @@ async def list_messages(
 @router.get("/messages/{message_id}", response_model=MessageDetail)
 async def get_message(session: DbSession, principal: Staff, message_id: str) -> MessageRead:
     row = await service.get(session, message_id)
-    if row is None or (
-        row.staff is not None and row.staff != principal.subject and not principal.has_any(*OVERSIGHT)
-    ):
+    if row is None or (row.staff is not None and row.staff != principal.subject and not principal.has_any(*OVERSIGHT)):
         raise not_found("message", message_id)
     return MessageDetail.from_message(row)

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
-from contracts.events.notification import NotificationRequestedV1, Recipient as RecipientRef
+from contracts.events.notification import NotificationRequestedV1
+from contracts.events.notification import Recipient as RecipientRef
 from notifier.delivery import metrics, service
 from notifier.delivery.rules import oldest_window_start
 from notifier.delivery.triggers import triggers
@@ -51,8 +52,12 @@ async def on_request(session: AsyncSession, envelope: Envelope) -> None:
     await _accept(
         session,
         service.Request(
-            idempotency_key=event.idempotency_key, recipient=event.recipient, purpose=event.purpose,
-            template=event.template, parameters=event.parameters, requested_at=envelope.occurred_at,
+            idempotency_key=event.idempotency_key,
+            recipient=event.recipient,
+            purpose=event.purpose,
+            template=event.template,
+            parameters=event.parameters,
+            requested_at=envelope.occurred_at,
             channels=[str(c) for c in event.channels] if event.channels else None,
         ),
     )
@@ -75,8 +80,12 @@ async def on_domain_event(session: AsyncSession, envelope: Envelope) -> None:
             session,
             service.Request(
                 idempotency_key=f"{envelope.type}:{envelope.id}:{target.customer_id or target.staff}",
-                recipient=target, purpose=trigger.purpose, template=trigger.template, parameters=data,
-                requested_at=envelope.occurred_at, channels=[str(c) for c in trigger.channels] if trigger.channels else None,
+                recipient=target,
+                purpose=trigger.purpose,
+                template=trigger.template,
+                parameters=data,
+                requested_at=envelope.occurred_at,
+                channels=[str(c) for c in trigger.channels] if trigger.channels else None,
                 about_open_case=trigger.open_case,
             ),
         )

@@ -33,7 +33,9 @@ def _zone(name: str | None, default: str) -> ZoneInfo:
         return ZoneInfo(default)
 
 
-def quiet_hours_end(now: datetime, *, start: time, end: time, time_zone: str | None, default_zone: str) -> datetime | None:
+def quiet_hours_end(
+    now: datetime, *, start: time, end: time, time_zone: str | None, default_zone: str
+) -> datetime | None:
     """When quiet hours end if `now` falls inside them (in the recipient's zone), else None.
     The window may span midnight (21:00-08:00) or not (12:00-14:00)."""
     local = now.astimezone(_zone(time_zone, default_zone))
@@ -49,9 +51,7 @@ def quiet_hours_end(now: datetime, *, start: time, end: time, time_zone: str | N
     return opening.astimezone(now.tzinfo)
 
 
-def frequency_cap(
-    now: datetime, recent: Sequence[datetime], *, limit: int, days: int, policy: str
-) -> Decision:
+def frequency_cap(now: datetime, recent: Sequence[datetime], *, limit: int, days: int, policy: str) -> Decision:
     """`recent`: when this recipient's earlier messages of the purpose were sent or are due (deferred ones in
     the future). Fewer than `limit` in the window -> send; otherwise defer to the moment the oldest leaves the
     window (after any already deferred), or drop (policy)."""
@@ -92,7 +92,9 @@ def decide(
             return decision
     if purpose == "service" and about_open_case and open_case_exempt:
         return decision
-    opening = quiet_hours_end(decision.due_at, start=quiet_start, end=quiet_end, time_zone=time_zone, default_zone=default_zone)
+    opening = quiet_hours_end(
+        decision.due_at, start=quiet_start, end=quiet_end, time_zone=time_zone, default_zone=default_zone
+    )
     if opening is None:
         return decision
     return Decision("defer", opening, decision.reason or "quiet_hours")

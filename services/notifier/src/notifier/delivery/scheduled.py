@@ -153,7 +153,11 @@ class Dispatcher:
                     suppressed.append(row)
                     count_after_commit(session, row.channel, row.purpose, "suppressed")
                     continue
-                row.status, row.lease_until, row.attempts = "sending", now + timedelta(seconds=s.lease_seconds), row.attempts + 1
+                row.status, row.lease_until, row.attempts = (
+                    "sending",
+                    now + timedelta(seconds=s.lease_seconds),
+                    row.attempts + 1,
+                )
                 claimed.append((_outgoing(row), row.purpose, row.requested_at, row.attempts))
             await record_events(session, [outcome_event(r, "suppressed", now, reason=r.reason) for r in suppressed])
         return claimed, len(rows)
@@ -181,36 +185,72 @@ class Dispatcher:
             for r in results:
                 m = r.message
                 if r.error is None:
-                    updates.append({"id": m.id, "status": "sent", "finished_at": now, "lease_until": None,
-                                    "provider_message_id": r.provider_id, "reason": None})
+                    updates.append(
+                        {
+                            "id": m.id,
+                            "status": "sent",
+                            "finished_at": now,
+                            "lease_until": None,
+                            "provider_message_id": r.provider_id,
+                            "reason": None,
+                        }
+                    )
                     events.append(("sent", m, {"provider_message_id": r.provider_id}))
                     latency = max(0.0, (now - r.requested_at).total_seconds())
-                    after_commit(session, lambda ch=m.channel, v=latency: metrics.DELIVERY_LATENCY.labels(ch).observe(v))
+                    after_commit(
+                        session, lambda ch=m.channel, v=latency: metrics.DELIVERY_LATENCY.labels(ch).observe(v)
+                    )
                     count_after_commit(session, m.channel, r.purpose, "sent")
                 elif r.permanent or r.attempts >= s.max_attempts:
-                    updates.append({"id": m.id, "status": "failed", "finished_at": now, "lease_until": None, "reason": r.error[:300]})
+                    updates.append(
+                        {
+                            "id": m.id,
+                            "status": "failed",
+                            "finished_at": now,
+                            "lease_until": None,
+                            "reason": r.error[:300],
+                        }
+                    )
                     events.append(("failed", m, {"reason": r.error[:300]}))
                     count_after_commit(session, m.channel, r.purpose, "failed")
                 else:
                     due = now + backoff(r.attempts, s.backoff_base_seconds, s.backoff_max_seconds)
-                    updates.append({"id": m.id, "status": "deferred", "due_at": due, "lease_until": None, "reason": r.error[:300]})
+                    updates.append(
+                        {"id": m.id, "status": "deferred", "due_at": due, "lease_until": None, "reason": r.error[:300]}
+                    )
                     count_after_commit(session, m.channel, r.purpose, "retried")
-                    log.info("delivery will be retried", extra={"message_id": m.id, "channel": m.channel, "attempt": r.attempts, "error": r.error[:200]})
+                    log.info(
+                        "delivery will be retried",
+                        extra={"message_id": m.id, "channel": m.channel, "attempt": r.attempts, "error": r.error[:200]},
+                    )
             # one statement per shape of row (bulk UPDATE by primary key)
             for keys in {tuple(sorted(u)) for u in updates}:
                 await session.execute(update(Message), [u for u in updates if tuple(sorted(u)) == keys])
-            rows = {
-                row.id: row
-                for row in (await session.scalars(select(Message).where(Message.id.in_([m.id for _, m, _ in events])))).all()
-            } if events else {}
+            rows = (
+                {
+                    row.id: row
+                    for row in (
+                        await session.scalars(select(Message).where(Message.id.in_([m.id for _, m, _ in events])))
+                    ).all()
+                }
+                if events
+                else {}
+            )
             await record_events(session, [outcome_event(rows[m.id], kind, now, **extra) for kind, m, extra in events])
 
 
 def _outgoing(row: Message) -> Outgoing:
     return Outgoing(
-        id=row.id, idempotency_key=row.idempotency_key, channel=row.channel, purpose=row.purpose,
-        address=row.address or "", subject=row.subject, text=row.body or "", html=row.html,
-        unsubscribe_url=row.unsubscribe_url, staff=row.staff,
+        id=row.id,
+        idempotency_key=row.idempotency_key,
+        channel=row.channel,
+        purpose=row.purpose,
+        address=row.address or "",
+        subject=row.subject,
+        text=row.body or "",
+        html=row.html,
+        unsubscribe_url=row.unsubscribe_url,
+        staff=row.staff,
     )
 
 

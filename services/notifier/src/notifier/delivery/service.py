@@ -19,6 +19,8 @@ from contracts.events.notification import (
     NotificationFailedV1,
     NotificationSentV1,
     NotificationSuppressedV1,
+)
+from contracts.events.notification import (
     Recipient as RecipientRef,
 )
 from notifier.consent import service as consent
@@ -101,7 +103,9 @@ async def prefetch_batch(
     """Load everything the batch's requests will look up; `since`: the oldest cap window start (None = no cap)."""
     found = BatchCache()
     if keys:
-        found.keys.update(await session.scalars(select(Message.idempotency_key).where(Message.idempotency_key.in_(set(keys)))))
+        found.keys.update(
+            await session.scalars(select(Message.idempotency_key).where(Message.idempotency_key.in_(set(keys))))
+        )
     ids = set(customer_ids)
     if ids:
         found.recipients = await recipients.get_many(session, ids)
@@ -126,8 +130,10 @@ async def _recent(session: AsyncSession, customer_id: str, purpose: str, since: 
     rows = await session.scalars(
         select(func.min(Message.due_at))
         .where(
-            Message.customer_id == customer_id, Message.purpose == purpose,
-            Message.status.in_(COUNTED), Message.due_at > since,
+            Message.customer_id == customer_id,
+            Message.purpose == purpose,
+            Message.status.in_(COUNTED),
+            Message.due_at > since,
         )
         .group_by(Message.idempotency_key)
     )
@@ -168,10 +174,17 @@ async def accept(
             recent = await _recent(session, target.customer_id, request.purpose, since) if cap else []
         first = next(iter(addresses.values()), None)
         decision = decide(
-            now, purpose=request.purpose, time_zone=first.time_zone if first else None, recent=recent,
-            quiet_start=settings.quiet_start, quiet_end=settings.quiet_end, default_zone=settings.default_time_zone,
-            caps=settings.frequency_caps, cap_policy=settings.frequency_cap_policy,
-            open_case_exempt=settings.quiet_hours_exempt_open_case, about_open_case=request.about_open_case,
+            now,
+            purpose=request.purpose,
+            time_zone=first.time_zone if first else None,
+            recent=recent,
+            quiet_start=settings.quiet_start,
+            quiet_end=settings.quiet_end,
+            default_zone=settings.default_time_zone,
+            caps=settings.frequency_caps,
+            cap_policy=settings.frequency_cap_policy,
+            open_case_exempt=settings.quiet_hours_exempt_open_case,
+            about_open_case=request.about_open_case,
         )
     else:
         addresses = {
@@ -184,16 +197,28 @@ async def accept(
     for channel in channels:
         address = addresses[channel]
         message = Message(
-            id=str(uuid.uuid4()), idempotency_key=request.idempotency_key, channel=channel,
-            purpose=request.purpose, template=request.template, customer_id=target.customer_id,
-            contact_id=address.contact_id, staff=target.staff, address=address.address,
-            requested_at=request.requested_at, due_at=decision.due_at, attempts=0,
+            id=str(uuid.uuid4()),
+            idempotency_key=request.idempotency_key,
+            channel=channel,
+            purpose=request.purpose,
+            template=request.template,
+            customer_id=target.customer_id,
+            contact_id=address.contact_id,
+            staff=target.staff,
+            address=address.address,
+            requested_at=request.requested_at,
+            due_at=decision.due_at,
+            attempts=0,
             status="deferred" if decision.outcome == "defer" else "pending",
             reason=decision.reason,
         )
         reason = suppression(
-            purpose=request.purpose, channel=channel, to_customer=target.customer_id is not None, address=address,
-            granted=granted.get(channel), decision=decision,
+            purpose=request.purpose,
+            channel=channel,
+            to_customer=target.customer_id is not None,
+            address=address,
+            granted=granted.get(channel),
+            decision=decision,
         )
         if reason is None:
             parameters = dict(request.parameters)
@@ -204,8 +229,12 @@ async def accept(
                 parameters["unsubscribe_url"] = message.unsubscribe_url
             try:
                 rendered = await templates.render(
-                    session, template=request.template, purpose=request.purpose, language=address.language,
-                    channel=channel, parameters=parameters,
+                    session,
+                    template=request.template,
+                    purpose=request.purpose,
+                    language=address.language,
+                    channel=channel,
+                    parameters=parameters,
                 )
             except MissingParameter as exc:
                 raise Rejected("missing_parameter", str(exc)) from None

@@ -31,8 +31,14 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         await recipients.apply_contacts(session, version, event)
     elif isinstance(event, CustomerConsentChangedV1):
         await consent.record(
-            session, customer_id=event.customer_id, contact_id=event.contact_id, channel=event.channel,
-            purpose=event.purpose, granted=event.granted, source=event.source, recorded_at=event.recorded_at,
+            session,
+            customer_id=event.customer_id,
+            contact_id=event.contact_id,
+            channel=event.channel,
+            purpose=event.purpose,
+            granted=event.granted,
+            source=event.source,
+            recorded_at=event.recorded_at,
         )
     elif isinstance(event, CustomerErasedV1):
         # the identities go; message rows keep only statistics (no address, no body)

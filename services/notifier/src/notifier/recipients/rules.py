@@ -41,7 +41,10 @@ def choose(
     by_channel = {"email": chosen.email, "sms": chosen.phone} if chosen is not None else {}
     return {
         channel: Address(
-            chosen.contact_id if chosen else contact_id, by_channel.get(channel), recipient.language, recipient.time_zone
+            chosen.contact_id if chosen else contact_id,
+            by_channel.get(channel),
+            recipient.language,
+            recipient.time_zone,
         )
         for channel in channels
     }

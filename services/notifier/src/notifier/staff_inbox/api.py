@@ -39,5 +39,7 @@ async def read_all(session: DbSession, principal: CurrentPrincipal) -> dict[str,
 
 
 @router.post("/inbox/{item_id}/read", response_model=InboxItemRead)
-async def read_one(item_id: Annotated[int, Path(ge=1)], session: DbSession, principal: CurrentPrincipal) -> InboxItemRead:
+async def read_one(
+    item_id: Annotated[int, Path(ge=1)], session: DbSession, principal: CurrentPrincipal
+) -> InboxItemRead:
     return InboxItemRead.model_validate(await service.mark_read(session, staff=principal.subject, item_id=item_id))

@@ -54,9 +54,12 @@ async def get_all(
 
 
 async def unread_count(session: AsyncSession, *, staff: str) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(InboxItem).where(InboxItem.staff == staff, InboxItem.read_at.is_(None))
-    ) or 0
+    return (
+        await session.scalar(
+            select(func.count()).select_from(InboxItem).where(InboxItem.staff == staff, InboxItem.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 async def mark_read(session: AsyncSession, *, staff: str, item_id: int) -> InboxItem:

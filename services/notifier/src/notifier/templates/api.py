@@ -37,7 +37,9 @@ def _unprocessable(error: TemplateError) -> ApiError:
 @router.get("/templates", response_model=list[TemplateSummary])
 async def list_templates(session: DbSession, _: CurrentPrincipal) -> list[TemplateSummary]:
     return [
-        TemplateSummary(name=t.name, purpose=t.purpose, audience=t.audience, channels=service.channel_list(t.channels), versions=v)
+        TemplateSummary(
+            name=t.name, purpose=t.purpose, audience=t.audience, channels=service.channel_list(t.channels), versions=v
+        )
         for t, v in await service.get_all(session)
     ]
 
@@ -81,9 +83,14 @@ async def edit_template(
 
 
 @router.post("/templates/{name}/preview", response_model=PreviewRead)
-async def preview_template(name: TemplateName, body: PreviewRequest, session: DbSession, _: CurrentPrincipal) -> PreviewRead:
+async def preview_template(
+    name: TemplateName, body: PreviewRequest, session: DbSession, _: CurrentPrincipal
+) -> PreviewRead:
     # a care/marketing template needs the link the pipeline adds; an example stands in unless given
-    parameters = {"unsubscribe_url": f"{notifier_settings().public_base_url.rstrip('/')}/unsubscribe/example", **body.parameters}
+    parameters = {
+        "unsubscribe_url": f"{notifier_settings().public_base_url.rstrip('/')}/unsubscribe/example",
+        **body.parameters,
+    }
     try:
         rendered = await service.preview(
             session, template=name, language=body.language, channel=str(body.channel), parameters=parameters

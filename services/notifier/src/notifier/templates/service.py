@@ -69,10 +69,12 @@ async def _head(session: AsyncSession, name: str) -> _Head | None:
         .subquery()
     )
     rows = await session.scalars(
-        select(TemplateVersion).join(
+        select(TemplateVersion)
+        .join(
             newest,
             (TemplateVersion.language == newest.c.language) & (TemplateVersion.version == newest.c.version),
-        ).where(TemplateVersion.template_name == name)
+        )
+        .where(TemplateVersion.template_name == name)
     )
     versions = {
         row.language: VersionText(name, row.language, row.version, row.subject, row.text, row.html, row.short_text)
@@ -116,7 +118,9 @@ async def render(
     return render_version(version_for(head.versions, language), channel, parameters)
 
 
-async def preview(session: AsyncSession, *, template: str, language: str | None, channel: str, parameters: dict) -> Rendered:
+async def preview(
+    session: AsyncSession, *, template: str, language: str | None, channel: str, parameters: dict
+) -> Rendered:
     """What `render` would send now, with the newest stored version (no cached head)."""
     forget(template)
     head = await _head(session, template)
@@ -146,7 +150,10 @@ async def save_version(
         if purpose is None:
             raise TemplateError("a new template needs its purpose", field="purpose")
         template = MessageTemplate(
-            name=name, purpose=purpose, channels=",".join(channels or ["email"]), audience=audience,
+            name=name,
+            purpose=purpose,
+            channels=",".join(channels or ["email"]),
+            audience=audience,
             created_at=now(session),
         )
         session.add(template)
@@ -199,7 +206,9 @@ def default_templates() -> dict[str, DefaultTemplate]:
         data = tomllib.loads(entry.read_text(encoding="utf-8"))
         name = entry.name.removesuffix(".toml")
         languages = {lang: {part: data[lang].get(part) for part in PARTS} for lang in LANGUAGES if lang in data}
-        found[name] = DefaultTemplate(name, data["purpose"], data.get("audience", "customer"), data["channels"], languages)
+        found[name] = DefaultTemplate(
+            name, data["purpose"], data.get("audience", "customer"), data["channels"], languages
+        )
     return found
 
 

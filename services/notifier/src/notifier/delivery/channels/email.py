@@ -61,10 +61,15 @@ def build(message: Outgoing, sender: str) -> bytes:
     if message.html:
         boundary = f"=_crm_{message.provider_key}"
         lines = [
-            *headers, f'Content-Type: multipart/alternative; boundary="{boundary}"', "",
-            f"--{boundary}", *_part("text/plain", message.text),
-            f"--{boundary}", *_part("text/html", message.html),
-            f"--{boundary}--", "",
+            *headers,
+            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+            "",
+            f"--{boundary}",
+            *_part("text/plain", message.text),
+            f"--{boundary}",
+            *_part("text/html", message.html),
+            f"--{boundary}--",
+            "",
         ]
     else:
         lines = [*headers, *_part("text/plain", message.text), ""]
@@ -81,8 +86,11 @@ class EmailChannel:
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self.settings
         client = aiosmtplib.SMTP(
-            hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout_seconds,
-            start_tls=s.smtp_starttls, use_tls=False,
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            timeout=s.smtp_timeout_seconds,
+            start_tls=s.smtp_starttls,
+            use_tls=False,
         )
         await client.connect()
         if s.smtp_username:
@@ -102,7 +110,7 @@ class EmailChannel:
             if 500 <= exc.code < 600:
                 raise Permanent(f"smtp {exc.code} {exc.message}"[:300]) from None
             raise Transient(f"smtp {exc.code}") from None
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             client = await _drop(client)
             raise Transient(type(exc).__name__) from None
         finally:

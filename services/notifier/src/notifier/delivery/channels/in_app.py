@@ -14,8 +14,12 @@ class InAppChannel:
     async def send(self, message: Outgoing) -> str | None:
         async with self.db.session() as session:
             return await staff_inbox.deliver(
-                session, staff=message.address, subject=message.subject, text=message.text,
-                notification_id=message.id, purpose=message.purpose,
+                session,
+                staff=message.address,
+                subject=message.subject,
+                text=message.text,
+                notification_id=message.id,
+                purpose=message.purpose,
             )
 
     async def close(self) -> None:

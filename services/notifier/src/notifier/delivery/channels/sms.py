@@ -31,7 +31,9 @@ class SmsChannel:
             raise Transient(f"sms http {response.status_code}")
         body = _json(response)
         if response.status_code >= 400:
-            raise Permanent(f"sms {body.get('code', response.status_code)}: {body.get('message', response.reason_phrase)}"[:300])
+            raise Permanent(
+                f"sms {body.get('code', response.status_code)}: {body.get('message', response.reason_phrase)}"[:300]
+            )
         return body.get("sid")
 
     async def close(self) -> None:
