@@ -55,6 +55,12 @@ ENV PYTHONUNBUFFERED=1 \
     PATH="/app/.venv/bin:${PATH}" \
     CRM_VAR_DIR=/app/var
 
+# pg_dump / pg_restore / psql for `crm backup` and `crm restore` (Debian's client, 17 on trixie: it must be at least
+# the server's major version, 16 in docker-compose.yml)
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 crm \
  && useradd --system --uid 10001 --gid crm --home-dir /app --no-create-home --shell /usr/sbin/nologin crm
 
