@@ -205,7 +205,7 @@ class ServiceRuntime:
         async def healthz() -> dict[str, str]:
             return {"status": "ok", "service": self.name}
 
-        @router.get("/readyz")
+        @router.get("/readyz", responses={503: {"description": "the database or the broker is unreachable"}})
         async def readyz() -> JSONResponse:
             checks = {"database": await self._check_database(), "broker": await self._check_broker()}
             ready = all(value == "ok" for value in checks.values())
@@ -213,7 +213,7 @@ class ServiceRuntime:
                 {"ready": ready, "service": self.name, "checks": checks}, status_code=200 if ready else 503
             )
 
-        @router.get("/metrics")
+        @router.get("/metrics", responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus"}})
         async def metrics() -> Response:
             return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
