@@ -3,7 +3,6 @@ bodies never listed (the detail shows the subject only)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +11,7 @@ from notifier.delivery import service
 from notifier.delivery.schemas import MessageDetail, MessagePage, MessageRead
 from servicekit.auth import Principal, Role, require_roles
 from servicekit.errors import ApiError, not_found
+from servicekit.fields import Identifier, Instant, Name
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["messages"])
@@ -25,9 +25,9 @@ OVERSIGHT = (Role.supervisor, Role.manager, Role.vice_president, Role.auditor, R
 async def list_messages(
     session: DbSession,
     principal: Staff,
-    customer_id: str | None = None,
-    staff: str | None = None,
-    before: Annotated[datetime | None, Query(description="cursor: requested_at of the last item seen")] = None,
+    customer_id: Identifier | None = None,
+    staff: Name | None = None,
+    before: Annotated[Instant | None, Query(description="cursor: requested_at of the last item seen")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
     if (customer_id is None) == (staff is None):
@@ -42,7 +42,7 @@ async def list_messages(
 
 
 @router.get("/messages/{message_id}", response_model=MessageDetail)
-async def get_message(session: DbSession, principal: Staff, message_id: str) -> MessageRead:
+async def get_message(session: DbSession, principal: Staff, message_id: Identifier) -> MessageRead:
     row = await service.get(session, message_id)
     if row is None or (row.staff is not None and row.staff != principal.subject and not principal.has_any(*OVERSIGHT)):
         raise not_found("message", message_id)
