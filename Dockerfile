@@ -51,9 +51,11 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 # ---------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
 
+# production by default: a service refuses to start with a development secret or key (R-09, .env.example)
 ENV PYTHONUNBUFFERED=1 \
     PATH="/app/.venv/bin:${PATH}" \
-    CRM_VAR_DIR=/app/var
+    CRM_VAR_DIR=/app/var \
+    CRM_ENV=production
 
 # pg_dump / pg_restore / psql for `crm backup` and `crm restore` (Debian's client, 17 on trixie: it must be at least
 # the server's major version, 16 in docker-compose.yml)
