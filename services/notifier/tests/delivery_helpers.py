@@ -136,3 +136,18 @@ async def waiting(key: str) -> Any:
 
     async with app_service("notifier").db.session() as session:
         return await session.get(WaitingRequest, key)
+
+
+def acknowledged(customer_id: str, case_id: str, number: str) -> Any:
+    """A case.acknowledged.v1 at noon (Shanghai) by alice, within the SLA."""
+    from contracts.events.cases import CaseAcknowledgedV1
+
+    at = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+    return CaseAcknowledgedV1(
+        case_id=case_id,
+        number=number,
+        customer_id=customer_id,
+        acknowledged_at=at,
+        acknowledged_by="alice",
+        within_sla=True,
+    )

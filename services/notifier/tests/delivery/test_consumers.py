@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from delivery_helpers import (
+    acknowledged,
     add_customer,
     dead_letters,
     dispatcher,
@@ -113,19 +114,9 @@ async def test_case_acknowledgement_for_a_customer_not_known_yet_goes_out_when_i
 ) -> None:
     """A case may be opened before its customer's events reach the notifier (accepted by design): the case's
     acknowledgement waits for the customer instead of being dead-lettered, then is sent like any other."""
-    from contracts.events.cases import CaseAcknowledgedV1
-
     await broker_ready(service)
     customer_id = str(uuid.uuid4())
-    ack = CaseAcknowledgedV1(
-        case_id="c-early",
-        number="TS-2026-000099",
-        customer_id=customer_id,
-        acknowledged_at=NOON,
-        acknowledged_by="alice",
-        within_sla=True,
-    )
-    await publish(ack)
+    await publish(acknowledged(customer_id, "c-early", "TS-2026-000099"))
     key_prefix = "case.acknowledged.v1:"
 
     async def parked() -> Any:
@@ -209,18 +200,11 @@ async def test_escalation_reaches_roles_in_app_and_im_webhook(client, provider, 
 
 
 async def test_case_acknowledged_triggers_a_service_message_to_the_customer(client, clock) -> None:
-    from contracts.events.cases import CaseAcknowledgedV1, CaseSlaAtRiskV1
+    from contracts.events.cases import CaseSlaAtRiskV1
 
     await broker_ready(service)
     customer_id, contact_id = await add_customer()
-    ack = CaseAcknowledgedV1(
-        case_id="c-2",
-        number="TS-2026-000043",
-        customer_id=customer_id,
-        acknowledged_at=NOON,
-        acknowledged_by="alice",
-        within_sla=True,
-    )
+    ack = acknowledged(customer_id, "c-2", "TS-2026-000043")
     nobody = CaseSlaAtRiskV1(
         case_id="c-3",
         number="TS-2026-000044",

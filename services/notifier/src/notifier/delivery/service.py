@@ -312,9 +312,7 @@ async def resume_waiting(session: AsyncSession, customer_id: str, *, settings: N
         await session.scalars(select(WaitingRequest).where(WaitingRequest.customer_id == customer_id).with_for_update())
     ).all()
     for row in rows:
-        await session.delete(row)
-        await session.flush()
-        await accept(session, _REQUEST_JSON.validate_json(row.request), settings=settings, now=now)
+        await _release(session, row, settings=settings, now=now, wait_for_customer=True)
     return len(rows)
 
 
@@ -324,11 +322,18 @@ async def close_expired_waits(session: AsyncSession, *, settings: NotifierSettin
     due = select(WaitingRequest).where(WaitingRequest.expires_at <= now).order_by(WaitingRequest.expires_at)
     rows = (await claim_due(session, due, limit=limit)).scalars().all()
     for row in rows:
-        await session.delete(row)
-        await session.flush()
-        request = _REQUEST_JSON.validate_json(row.request)
-        await accept(session, request, settings=settings, now=now, wait_for_customer=False)
+        await _release(session, row, settings=settings, now=now, wait_for_customer=False)
     return len(rows)
+
+
+async def _release(
+    session: AsyncSession, row: WaitingRequest, *, settings: NotifierSettings, now: datetime, wait_for_customer: bool
+) -> None:
+    """The waiting request goes through `accept` as if it had just arrived (its key is free again first)."""
+    await session.delete(row)
+    await session.flush()
+    request = _REQUEST_JSON.validate_json(row.request)
+    await accept(session, request, settings=settings, now=now, wait_for_customer=wait_for_customer)
 
 
 async def _seen(session: AsyncSession, cached: BatchCache | None, key: str) -> bool:
