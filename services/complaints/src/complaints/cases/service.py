@@ -471,12 +471,13 @@ async def follow_customer_owner(
 
 
 async def link_waiting_cases(session: AsyncSession, customer_id: str, tier: str) -> None:
-    """Cases opened before we heard of the customer get its tier, owner and team once the event arrives."""
+    """Cases opened before we heard of the customer get its tier, owner and team once the event arrives: the
+    customer's team replaces the opener's (R-09, the account's team reads its cases); a routed handler stays."""
     view = await session.get(CustomerView, customer_id)
     cases = (await session.scalars(select(Case).where(Case.customer_id == customer_id))).all()
     for case in cases:
         case.owner = case.owner or (view.owner if view else None)
-        case.team = case.team or (view.team if view else None)
+        case.team = (view.team if view else None) or case.team
     await apply_customer_tier(session, customer_id, tier)
 
 
