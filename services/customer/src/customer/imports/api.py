@@ -11,7 +11,8 @@ from customer.imports.models import ImportJob
 from servicekit import access, clock
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
 from servicekit.db import after_commit
-from servicekit.errors import ApiError, not_found
+from servicekit.errors import ApiError, error_responses, not_found
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["imports"])
@@ -20,7 +21,7 @@ Writer = Annotated[Principal, require_roles(Role.agent, Role.sales, Role.supervi
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
-@router.post("/imports", status_code=202)
+@router.post("/imports", status_code=202, responses=error_responses(413))
 async def start_import(
     request: Request,
     response: Response,
@@ -51,7 +52,7 @@ async def start_import(
 
 
 @router.get("/imports/{job_id}")
-async def get_import(job_id: str, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
+async def get_import(job_id: Identifier, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     job = await session.get(ImportJob, job_id)
     if job is None or not access.sees_record(principal, owner=job.created_by, team=None):
         raise not_found("import", job_id)

@@ -3,7 +3,6 @@ bodies never listed (the detail shows the subject only)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,6 +13,7 @@ from notifier.recipients import service as recipients
 from servicekit.access import OVERSIGHT
 from servicekit.auth import Principal, Role, require_roles
 from servicekit.errors import ApiError, not_found
+from servicekit.fields import Identifier, Instant, Name
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["messages"])
@@ -25,9 +25,9 @@ Staff = Annotated[Principal, require_roles(*Role)]
 async def list_messages(
     session: DbSession,
     principal: Staff,
-    customer_id: str | None = None,
-    staff: str | None = None,
-    before: Annotated[datetime | None, Query(description="cursor: requested_at of the last item seen")] = None,
+    customer_id: Identifier | None = None,
+    staff: Name | None = None,
+    before: Annotated[Instant | None, Query(description="cursor: requested_at of the last item seen")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
     if (customer_id is None) == (staff is None):
@@ -44,7 +44,7 @@ async def list_messages(
 
 
 @router.get("/messages/{message_id}", response_model=MessageDetail)
-async def get_message(session: DbSession, principal: Staff, message_id: str) -> MessageRead:
+async def get_message(session: DbSession, principal: Staff, message_id: Identifier) -> MessageRead:
     row = await service.get(session, message_id)
     if row is None or not await service.may_read(session, principal, row):
         raise not_found("message", message_id)
