@@ -74,6 +74,33 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "customer.erased.v1",
         ),
     ),
+    # the surveys service's read model of customers (segments, owner, consent); erasure
+    Subscription(
+        "surveys",
+        "customer-events",
+        (
+            "customer.registered.v1",
+            "customer.updated.v1",
+            "customer.classified.v1",
+            "customer.owner_assigned.v1",
+            "customer.tags_changed.v1",
+            "customer.consent_changed.v1",
+            "customer.merged.v1",
+            "customer.erased.v1",
+        ),
+    ),
+    # who handles each case, and its end (closed, signed off) invites the customer to rate the staff
+    Subscription(
+        "surveys",
+        "case-events",
+        (
+            "case.received.v1",
+            "case.assigned.v1",
+            "case.closed.v1",
+            "service_request.dispatched.v1",
+            "service_request.signed_off.v1",
+        ),
+    ),
     # the explicit command any system may publish
     Subscription("notifier", "requests", ("notification.requested.v1",)),
     # domain events that trigger messages (the mapping itself is data in the notifier)
