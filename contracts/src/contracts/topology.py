@@ -57,6 +57,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "customer.erased.v1",
         ),
     ),
+    # a complaint asked for in a survey opens a case (origin survey)
+    Subscription("complaints", "survey-events", ("survey.complaint_requested.v1",)),
     # figures that re-derive the value tier (orders from other systems, complaints)
     Subscription("customer", "figures", ("order.figures_reported.v1", "case.received.v1")),
     # an unsubscribe link used in the notifier withdraws the consent of record
