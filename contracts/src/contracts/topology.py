@@ -59,8 +59,10 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     ),
     # a complaint asked for in a survey opens a case (origin survey)
     Subscription("complaints", "survey-events", ("survey.complaint_requested.v1",)),
-    # figures that re-derive the value tier (orders from other systems, complaints)
-    Subscription("customer", "figures", ("order.figures_reported.v1", "case.received.v1")),
+    # figures that re-derive the value tier (orders from other systems, complaints, survey scores)
+    Subscription(
+        "customer", "figures", ("order.figures_reported.v1", "case.received.v1", "survey.response_recorded.v1")
+    ),
     # an unsubscribe link used in the notifier withdraws the consent of record
     Subscription("customer", "consent", ("notification.unsubscribed.v1",)),
     # the notifier's recipient list: contact points, language, time zone, consent; erasure
