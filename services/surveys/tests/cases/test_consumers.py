@@ -11,11 +11,19 @@ from survey_helpers import invitation_of_case
 
 from contracts import Envelope
 from contracts.events.cases import CaseClosedV1, CaseReceivedV1, ServiceRequestDispatchedV1, ServiceRequestSignedOffV1
-from servicekit.testing import eventually, publish, service_client
+from servicekit.testing import app_service, eventually, publish, service_client
 
 pytestmark = [pytest.mark.integration]
 
 AT = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
+
+
+async def technician_of(case_id: str) -> str | None:
+    from surveys.cases.models import CaseView
+
+    async with app_service("surveys").db.session() as session:
+        view = await session.get(CaseView, case_id)
+    return view.technician if view else None
 
 
 def envelope(event, case_id: str, version: int) -> Envelope:
@@ -42,7 +50,10 @@ async def test_a_signed_off_service_request_rates_the_technician_and_a_closed_on
     signed_off = envelope(ServiceRequestSignedOffV1(**common, at=AT, by="tom"), case_id, 4)
     closed = envelope(CaseClosedV1(**common, outcome="resolved", closed_at=AT), case_id, 6)
     async with service_client("surveys", broker=True):
-        await publish(envelope(received, case_id, 1), envelope(dispatched, case_id, 2), signed_off, signed_off, closed)
+        # the queue is consumed concurrently: the case's start comes first, as it does in real life (minutes apart)
+        await publish(envelope(received, case_id, 1), envelope(dispatched, case_id, 2))
+        assert await eventually(lambda: technician_of(case_id))
+        await publish(signed_off, signed_off, closed)
         invitation = await eventually(lambda: invitation_of_case(case_id))
         assert invitation is not None and invitation.rated_staff == "tom"
         assert invitation.kind == "staff_evaluation" and invitation.status == "sent"

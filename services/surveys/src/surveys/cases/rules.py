@@ -13,6 +13,6 @@ def evaluated(kind: str | None, outcome: str | None) -> bool:
 
 def rated_staff(kind: str | None, owner: str | None, technician: str | None) -> str | None:
     """The technician who did a service request, else the case owner, at the moment of the invitation."""
-    if kind == "service_request" and technician:
+    if technician and kind in (None, "service_request"):
         return technician
     return owner

@@ -10,15 +10,28 @@ from surveys.invitations import service as invitations
 
 
 async def note_case(
-    session: AsyncSession, case_id: str, version: int, *, number: str, customer_id: str, **values: str | None
+    session: AsyncSession,
+    case_id: str,
+    version: int,
+    *,
+    number: str,
+    customer_id: str,
+    kind: str | None = None,
+    **values: str | None,
 ) -> None:
+    """The kind is a fact that never changes (kept whatever the order); who handles it follows the newest version."""
     view = await session.get(CaseView, case_id, with_for_update=True)
     if view is None:
-        session.add(CaseView(case_id=case_id, number=number, customer_id=customer_id, version=version, **values))
-    elif version > view.version:
+        session.add(
+            CaseView(case_id=case_id, number=number, customer_id=customer_id, kind=kind, version=version, **values)
+        )
+    else:
+        view.kind = view.kind or kind
+        newer = version > view.version
         for key, value in values.items():
-            setattr(view, key, value)
-        view.version = version
+            if newer or getattr(view, key) is None:  # an older event still fills what no newer one said
+                setattr(view, key, value)
+        view.version = max(version, view.version)
     await session.flush()
 
 

@@ -7,12 +7,14 @@ never invites twice; a contact invited within the window is skipped with the rea
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.envelope import Event
 from contracts.events.notification import NotificationRequestedV1, Recipient
 from contracts.events.surveys import (
     SkipReason,
@@ -23,7 +25,7 @@ from contracts.events.surveys import (
 )
 from servicekit.clock import now as clock_now
 from servicekit.db import after_commit
-from servicekit.outbox import record_event, record_events
+from servicekit.outbox import record_events
 from servicekit.settings import service_settings
 from surveys.customers.models import CustomerView
 from surveys.invitations import metrics, rules
@@ -51,6 +53,7 @@ class Target:
     rated_staff: str | None = None
     rated_team: str | None = None
     channels: tuple[str, ...] | None = None
+    skip_reason: SkipReason | None = None  # decided by the caller, e.g. no consent (R-42)
 
 
 def survey_url(token: str) -> str:
@@ -93,30 +96,77 @@ async def invite_after_case(
     return await invite(session, target)
 
 
-async def already_invited(session: AsyncSession, dedupe_key: str) -> bool:
-    return bool(await session.scalar(select(exists().where(Invitation.dedupe_key == dedupe_key))))
-
-
 async def invite(
     session: AsyncSession, target: Target, *, customer: CustomerView | None = None, now: datetime | None = None
 ) -> Invitation | None:
     """One invitation, sent or skipped with its reason; None when this case or campaign already invited."""
-    if await already_invited(session, target.dedupe_key):
-        return None
-    now = now or clock_now(session)
-    settings = surveys_settings()
     if customer is None:
         # serialises invitations to one customer across replicas, so the window rule holds
         customer = await session.get(CustomerView, target.customer_id, with_for_update=True)
-    key = rules.contact_key(target.contact_id)
-    invitation = Invitation(
+    made = await invite_all(session, [target], {target.customer_id: customer}, now=now or clock_now(session))
+    return made[0] if made else None
+
+
+async def invite_all(
+    session: AsyncSession, targets: list[Target], customers: dict[str, CustomerView | None], *, now: datetime
+) -> list[Invitation]:
+    """Invitations for many targets in a few statements (a campaign plans thousands per transaction).
+
+    A target whose dedupe key exists is left out; one whose contact was invited within the window, whose
+    customer is erased, or that carries its own reason (no consent) is recorded as skipped with the reason.
+    """
+    settings = surveys_settings()
+    keys = [t.dedupe_key for t in targets]
+    known = set((await session.scalars(select(Invitation.dedupe_key).where(Invitation.dedupe_key.in_(keys)))).all())
+    recent = await _recently_surveyed(session, {t.customer_id for t in targets}, now, settings.contact_window_days)
+    made: list[Invitation] = []
+    events: list[tuple[Event, str, int]] = []
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for target in targets:
+        if target.dedupe_key in known:
+            continue
+        known.add(target.dedupe_key)
+        customer = customers.get(target.customer_id)
+        invitation = _new_invitation(target, customer, now)
+        reason = _skip_reason(target, customer, recent)
+        if reason is not None:
+            invitation.status, invitation.skip_reason = "skipped", reason
+            event: Event = SurveyInvitationSkippedV1(**_common(invitation), reason=reason, skipped_at=now)
+            events.append((event, invitation.id, invitation.version))
+            counts[(target.kind, "skipped", reason)] += 1
+        else:
+            recent.add((target.customer_id, invitation.contact_key))
+            invitation.expires_at = rules.expiry(now, settings.link_valid_days)
+            invitation.remind_at = rules.reminder_due(now, settings.reminder_after_days, invitation.expires_at)
+            token = token_of(invitation)
+            invitation.token_hash = rules.token_hash(token)
+            sent = SurveyInvitationSentV1(
+                **_common(invitation),
+                rated_staff=invitation.rated_staff,
+                channel=target.channels[0] if target.channels and len(target.channels) == 1 else None,
+                expires_at=invitation.expires_at,
+                sent_at=now,
+            )
+            notification = _notification(invitation, token, target.purpose, reminder=False)
+            events += [(notification, invitation.id, invitation.version), (sent, invitation.id, invitation.version)]
+            counts[(target.kind, "sent", "")] += 1
+        made.append(invitation)
+    session.add_all(made)
+    await session.flush()
+    await record_events(session, events)
+    after_commit(session, lambda: [metrics.INVITATIONS.labels(*key).inc(n) for key, n in counts.items()])
+    return made
+
+
+def _new_invitation(target: Target, customer: CustomerView | None, now: datetime) -> Invitation:
+    return Invitation(
         id=str(uuid.uuid4()),
         dedupe_key=target.dedupe_key,
         kind=target.kind,
         status="sent",
         customer_id=target.customer_id,
         contact_id=target.contact_id,
-        contact_key=key,
+        contact_key=rules.contact_key(target.contact_id),
         case_id=target.case_id,
         case_number=target.case_number,
         campaign_id=target.campaign_id,
@@ -130,66 +180,30 @@ async def invite(
         created_at=now,
         version=1,
     )
-    reason = await _skip_reason(session, customer, target, key, now, settings.contact_window_days)
-    if reason is not None:
-        invitation.status, invitation.skip_reason = "skipped", reason
-        session.add(invitation)
-        await session.flush()
-        await record_event(
-            session,
-            SurveyInvitationSkippedV1(**_common(invitation), reason=reason, skipped_at=now),
-            aggregate_id=invitation.id,
-            aggregate_version=invitation.version,
-        )
-        after_commit(session, lambda: metrics.INVITATIONS.labels(target.kind, "skipped", reason).inc())
-        return invitation
-    invitation.expires_at = rules.expiry(now, settings.link_valid_days)
-    invitation.remind_at = rules.reminder_due(now, settings.reminder_after_days, invitation.expires_at)
-    token = token_of(invitation)
-    invitation.token_hash = rules.token_hash(token)
-    session.add(invitation)
-    await session.flush()
-    await record_events(
-        session,
-        [
-            (_notification(invitation, token, target.purpose, reminder=False), invitation.id, invitation.version),
-            (
-                SurveyInvitationSentV1(
-                    **_common(invitation),
-                    rated_staff=invitation.rated_staff,
-                    channel=target.channels[0] if target.channels and len(target.channels) == 1 else None,
-                    expires_at=invitation.expires_at,
-                    sent_at=now,
-                ),
-                invitation.id,
-                invitation.version,
-            ),
-        ],
-    )
-    after_commit(session, lambda: metrics.INVITATIONS.labels(target.kind, "sent", "").inc())
-    return invitation
 
 
-async def _skip_reason(
-    session: AsyncSession, customer: CustomerView | None, target: Target, key: str, now: datetime, window_days: int
-) -> SkipReason | None:
+def _skip_reason(target: Target, customer: CustomerView | None, recent: set[tuple[str, str]]) -> SkipReason | None:
     if customer is not None and customer.erased:
         return SkipReason.erased
-    if window_days and await _recently_surveyed(session, target.customer_id, key, rules.window_start(now, window_days)):
+    if target.skip_reason is not None:
+        return target.skip_reason
+    if (target.customer_id, rules.contact_key(target.contact_id)) in recent:
         return SkipReason.recently_surveyed
     return None
 
 
-async def _recently_surveyed(session: AsyncSession, customer_id: str, key: str, since: datetime) -> bool:
-    recent = select(
-        exists().where(
-            Invitation.customer_id == customer_id,
-            Invitation.contact_key == key,
-            Invitation.status != "skipped",
-            Invitation.created_at > since,
-        )
+async def _recently_surveyed(
+    session: AsyncSession, customer_ids: set[str], now: datetime, window_days: int
+) -> set[tuple[str, str]]:
+    """(customer, contact key) pairs invited within the window (R-33: surveyed at most once per window)."""
+    if not window_days:
+        return set()
+    query = select(Invitation.customer_id, Invitation.contact_key).where(
+        Invitation.customer_id.in_(customer_ids),
+        Invitation.status != "skipped",
+        Invitation.created_at > rules.window_start(now, window_days),
     )
-    return bool(await session.scalar(recent))
+    return {(customer_id, key) for customer_id, key in (await session.execute(query)).all()}
 
 
 def _common(invitation: Invitation) -> dict[str, str | None]:
