@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.runtime import ServiceRuntime
+from surveys.campaigns import api as campaigns_api
+from surveys.campaigns import scheduled as campaigns_scheduled
 from surveys.cases import consumers as cases_consumers
 from surveys.customers import consumers as customers_consumers
 from surveys.invitations import metrics as invitations_metrics
@@ -27,7 +29,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     settings = surveys_settings()
     invitations_metrics.initialise_series()
     responses_metrics.initialise_series()
-    for router in (responses_api.router, questionnaires_api.router):
+    for router in (responses_api.router, questionnaires_api.router, campaigns_api.router):
         service.include_router(router)
     service.consume("customer-events", customers_consumers.on_customer_event)
     service.consume("case-events", cases_consumers.on_case_event)
@@ -35,6 +37,9 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         "reminders and expiry",
         settings.scheduler_interval_seconds,
         lambda: invitations_scheduled.remind_and_expire(service.db),
+    )
+    service.every(
+        "campaign planning", settings.scheduler_interval_seconds, lambda: campaigns_scheduled.plan_due(service.db)
     )
     return service
 

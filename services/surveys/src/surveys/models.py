@@ -5,6 +5,7 @@ Each concept defines its own tables; importing them here makes the metadata whol
 from __future__ import annotations
 
 from surveys.base import Base, kit
+from surveys.campaigns.models import Campaign
 from surveys.cases.models import CaseView
 from surveys.customers.models import ContactConsent, CustomerView
 from surveys.invitations.models import Invitation
@@ -13,6 +14,7 @@ from surveys.responses.models import Response, ResponseRevision
 
 __all__ = [
     "Base",
+    "Campaign",
     "CaseView",
     "ContactConsent",
     "CustomerView",
