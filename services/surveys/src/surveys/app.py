@@ -15,6 +15,7 @@ from surveys.models import Base, kit
 from surveys.questionnaires import api as questionnaires_api
 from surveys.responses import api as responses_api
 from surveys.responses import metrics as responses_metrics
+from surveys.results import api as results_api
 from surveys.settings import surveys_settings
 
 
@@ -29,7 +30,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     settings = surveys_settings()
     invitations_metrics.initialise_series()
     responses_metrics.initialise_series()
-    for router in (responses_api.router, questionnaires_api.router, campaigns_api.router):
+    for router in (responses_api.router, questionnaires_api.router, campaigns_api.router, results_api.router):
         service.include_router(router)
     service.consume("customer-events", customers_consumers.on_customer_event)
     service.consume("case-events", cases_consumers.on_case_event)

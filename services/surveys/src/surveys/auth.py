@@ -21,3 +21,6 @@ Staff = Annotated[
     ),
 ]
 Designer = Annotated[Principal, require_roles(Role.marketing, Role.supervisor, Role.manager)]
+Reviewer = Annotated[
+    Principal, require_roles(Role.supervisor, Role.manager, Role.marketing, Role.vice_president, Role.auditor)
+]
