@@ -99,6 +99,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "case-events",
         (
             "case.received.v1",
+            "case.acknowledged.v1",
             "case.assigned.v1",
             "case.closed.v1",
             "service_request.dispatched.v1",

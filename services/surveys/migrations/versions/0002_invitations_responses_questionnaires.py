@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(length=100), nullable=True),
         sa.Column("team", sa.String(length=100), nullable=True),
         sa.Column("technician", sa.String(length=100), nullable=True),
+        sa.Column("acknowledged_by", sa.String(length=100), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("case_id", name=op.f("pk_cases_view")),
     )

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
 from contracts.events.cases import (
+    CaseAcknowledgedV1,
     CaseAssignedV1,
     CaseClosedV1,
     CaseReceivedV1,
@@ -28,6 +29,15 @@ async def on_case_event(session: AsyncSession, envelope: Envelope) -> None:
             kind=event.kind,
             owner=event.owner,
             team=event.team,
+        )
+    elif isinstance(event, CaseAcknowledgedV1):
+        await service.note_case(
+            session,
+            event.case_id,
+            version,
+            number=event.number,
+            customer_id=event.customer_id,
+            acknowledged_by=event.acknowledged_by,
         )
     elif isinstance(event, CaseAssignedV1):
         await service.note_case(

@@ -18,4 +18,5 @@ class CaseView(Base):
     owner: Mapped[str | None] = mapped_column(String(100))
     team: Mapped[str | None] = mapped_column(String(100))
     technician: Mapped[str | None] = mapped_column(String(100))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100), doc="who answered first, if nobody owns it")
     version: Mapped[int] = mapped_column(Integer)

@@ -11,8 +11,11 @@ def evaluated(kind: str | None, outcome: str | None) -> bool:
     return (kind is None or kind in EVALUATED_KINDS) and outcome != "rejected"
 
 
-def rated_staff(kind: str | None, owner: str | None, technician: str | None) -> str | None:
-    """The technician who did a service request, else the case owner, at the moment of the invitation."""
+def rated_staff(
+    kind: str | None, owner: str | None, technician: str | None, acknowledged_by: str | None = None
+) -> str | None:
+    """The technician who did a service request, else the case owner, else who answered the customer first;
+    fixed at the moment of the invitation."""
     if technician and kind in (None, "service_request"):
         return technician
-    return owner
+    return owner or acknowledged_by

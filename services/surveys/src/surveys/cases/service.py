@@ -42,7 +42,7 @@ async def case_finished(
     kind = view.kind if view else None
     if not rules.evaluated(kind, outcome):
         return
-    rated = rules.rated_staff(kind, view.owner, view.technician) if view else None
+    rated = rules.rated_staff(kind, view.owner, view.technician, view.acknowledged_by) if view else None
     await invitations.invite_after_case(
         session,
         case_id=case_id,
