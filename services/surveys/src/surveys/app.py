@@ -30,7 +30,13 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     settings = surveys_settings()
     invitations_metrics.initialise_series()
     responses_metrics.initialise_series()
-    for router in (responses_api.router, questionnaires_api.router, campaigns_api.router, results_api.router):
+    for router in (
+        responses_api.router,
+        responses_api.staff_router,
+        questionnaires_api.router,
+        campaigns_api.router,
+        results_api.router,
+    ):
         service.include_router(router)
     service.consume("customer-events", customers_consumers.on_customer_event)
     service.consume("case-events", cases_consumers.on_case_event)

@@ -12,10 +12,13 @@ from fastapi.responses import HTMLResponse
 
 from servicekit.errors import ApiError
 from servicekit.runtime import DbSession
+from surveys.auth import Staff
 from surveys.questionnaires.rules import AnswerError, pick_language
 from surveys.responses import pages, service
+from surveys.responses.schemas import ResponseRead
 
 router = APIRouter(prefix="/s", tags=["public survey pages"])
+staff_router = APIRouter(prefix="/responses", tags=["responses"])
 
 # the link is a credential: never cached, never sent on as a referrer
 _HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
@@ -98,3 +101,9 @@ async def submit_form(token: str, request: Request, session: DbSession) -> HTMLR
         change_url=f"?lang={language}",
         revision=response.revision,
     )
+
+
+@staff_router.get("", response_model=list[ResponseRead])
+async def customer_responses(customer_id: str, session: DbSession, principal: Staff) -> object:
+    """A customer's responses with their comments, for the roles that may see the customer (R-09)."""
+    return await service.of_customer(session, principal, customer_id)

@@ -20,6 +20,7 @@ from contracts.events.surveys import (
     SurveyLowScoreRecordedV1,
     SurveyResponseRecordedV1,
 )
+from servicekit.auth import Principal, account_filter
 from servicekit.clock import now as clock_now
 from servicekit.db import after_commit
 from servicekit.outbox import record_events
@@ -232,6 +233,15 @@ def _bucket(kind: QuestionKind, value: str | int) -> str:
     if kind == QuestionKind.nps:
         return "promoter" if int(value) >= 9 else "passive" if int(value) >= 7 else "detractor"
     return str(value)
+
+
+async def of_customer(session: AsyncSession, principal: Principal, customer_id: str) -> list[Response]:
+    """R-09: only the roles that may see the customer see its responses (owner, owning team, all-account roles)."""
+    query = select(Response).where(Response.customer_id == customer_id).order_by(Response.responded_at.desc())
+    visible = account_filter(principal, Response.owner, Response.team)
+    if visible is not None:
+        query = query.where(visible)
+    return list((await session.scalars(query)).all())
 
 
 async def forget_texts(session: AsyncSession, customer_id: str) -> None:
