@@ -25,6 +25,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         metadata=Base.metadata,
         tables=kit,
         description="Satisfaction surveys and staff ratings (R-33 .. R-35)",
+        secrets=("CRM_SURVEYS_TOKEN_SECRET",),  # signs invitation links
         **overrides,
     )
     settings = surveys_settings()

@@ -4,10 +4,10 @@ Each concept defines its own tables; importing them here makes the metadata whol
 
 from __future__ import annotations
 
-from surveys.base import Base, kit
 from surveys.campaigns.models import Campaign
 from surveys.cases.models import CaseView
 from surveys.customers.models import ContactConsent, CustomerView
+from surveys.database import Base, kit
 from surveys.invitations.models import Invitation
 from surveys.questionnaires.models import Questionnaire
 from surveys.responses.models import Response, ResponseRevision

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicekit.db import UTCDateTime
-from surveys.base import Base
+from surveys.database import Base
 
 
 class Campaign(Base):

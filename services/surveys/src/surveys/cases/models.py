@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from surveys.base import Base
+from surveys.database import Base
 
 
 class CaseView(Base):

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicekit.db import UTCDateTime
-from surveys.base import Base
+from surveys.database import Base
 
 
 class CustomerView(Base):

@@ -20,7 +20,8 @@ from contracts.events.surveys import (
     SurveyLowScoreRecordedV1,
     SurveyResponseRecordedV1,
 )
-from servicekit.auth import Principal, account_filter
+from servicekit import access
+from servicekit.auth import Principal
 from servicekit.clock import now as clock_now
 from servicekit.db import after_commit
 from servicekit.outbox import record_events
@@ -238,7 +239,7 @@ def _bucket(kind: QuestionKind, value: str | int) -> str:
 async def of_customer(session: AsyncSession, principal: Principal, customer_id: str) -> list[Response]:
     """R-09: only the roles that may see the customer see its responses (owner, owning team, all-account roles)."""
     query = select(Response).where(Response.customer_id == customer_id).order_by(Response.responded_at.desc())
-    visible = account_filter(principal, Response.owner, Response.team)
+    visible = access.visible_filter(principal, Response.owner, Response.team)
     if visible is not None:
         query = query.where(visible)
     return list((await session.scalars(query)).all())
