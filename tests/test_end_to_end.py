@@ -117,26 +117,35 @@ def test_customer_created_over_http_gets_its_onboarding_follow_up(system) -> Non
     assert process.wait(timeout=60) == 0
 
 
-def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) -> None:
-    env, _ = system
-    url = {service: f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}" for service in SERVICES}
-    handler = bearer("hana", "complaint_handler", team="east")
-    contact = {"name": "王芳", "emails": ["wang.fang@example.cn"], "primary": True}
+def complaint_of_a_new_customer(
+    url: dict[str, str], handler: dict[str, str], company: str, name: str, address: str
+) -> tuple[str, httpx.Response]:
+    """A zh-CN customer with one primary email contact, created over HTTP, and a hotline complaint about it."""
+    contact = {"name": name, "emails": [address], "primary": True}
     created = httpx.post(
         f"{url['customer']}/customers",
-        json={"name": "杭州投诉测试有限公司", "team": "east", "language": "zh-CN", "contacts": [contact]},
+        json={"name": company, "team": "east", "language": "zh-CN", "contacts": [contact]},
         headers=AGENT,
     )
     assert created.status_code == 201, created.text
     customer_id = created.json()["id"]
-
-    # customer.contacts_changed.v1 gives the notifier its recipient; then the case's events trigger the message
     case = httpx.post(
         f"{url['complaints']}/cases",
         json={"kind": "complaint", "customer_id": customer_id, "channel": "hotline", "content": "包装破损"},
         headers=handler,
     )
     assert case.status_code == 201, case.text
+    return customer_id, case
+
+
+def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) -> None:
+    env, _ = system
+    url = {service: f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}" for service in SERVICES}
+    handler = bearer("hana", "complaint_handler", team="east")
+    # customer.contacts_changed.v1 gives the notifier its recipient; then the case's events trigger the message
+    customer_id, case = complaint_of_a_new_customer(
+        url, handler, "杭州投诉测试有限公司", "王芳", "wang.fang@example.cn"
+    )
     number = case.json()["number"]
     assert (
         httpx.post(f"{url['complaints']}/cases/{case.json()['id']}/acknowledge", json={}, headers=handler).status_code
@@ -183,20 +192,7 @@ def test_a_closed_complaint_ends_as_one_survey_email_whose_link_records_only_on_
     env, _ = system
     url = {service: f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}" for service in SERVICES}
     handler = bearer("hana", "complaint_handler", team="east")
-    contact = {"name": "李雷", "emails": ["li.lei@example.cn"], "primary": True}
-    created = httpx.post(
-        f"{url['customer']}/customers",
-        json={"name": "苏州评价测试有限公司", "team": "east", "language": "zh-CN", "contacts": [contact]},
-        headers=AGENT,
-    )
-    assert created.status_code == 201, created.text
-    customer_id = created.json()["id"]
-    case = httpx.post(
-        f"{url['complaints']}/cases",
-        json={"kind": "complaint", "customer_id": customer_id, "channel": "hotline", "content": "安装延误"},
-        headers=handler,
-    )
-    assert case.status_code == 201, case.text
+    _, case = complaint_of_a_new_customer(url, handler, "苏州评价测试有限公司", "李雷", "li.lei@example.cn")
     for action in ("acknowledge", "investigate", "propose-resolution", "accept", "close"):
         done = httpx.post(f"{url['complaints']}/cases/{case.json()['id']}/{action}", json={}, headers=handler)
         assert done.status_code == 200, done.text
