@@ -10,6 +10,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,12 +57,18 @@ class Target:
     skip_reason: SkipReason | None = None  # decided by the caller, e.g. no consent (R-42)
 
 
-def survey_url(token: str) -> str:
+@cache
+def _link_base() -> str:
+    """Read once: building the settings per invitation would cost more than the invitation itself."""
     base = surveys_settings().public_url
     if not base:
         own = service_settings("surveys")
         base = f"http://{own.host}:{own.port}"
-    return f"{base.rstrip('/')}/s/{token}"
+    return base.rstrip("/")
+
+
+def survey_url(token: str) -> str:
+    return f"{_link_base()}/s/{token}"
 
 
 def token_of(invitation: Invitation) -> str:
