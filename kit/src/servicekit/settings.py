@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,8 +19,8 @@ DEFAULT_PORTS = {
     "notifier": 8005,
 }
 SERVICES = ("customer", "engagement", "complaints", "surveys", "notifier")
-
-DEV_JWT_SECRET = "crm-local-development-secret-change-me-in-production"
+# the services behind the gateway's door, and the gateway itself
+ALL_SERVICES = ("gateway", *SERVICES)
 
 
 class CommonSettings(BaseSettings):
@@ -30,11 +31,15 @@ class CommonSettings(BaseSettings):
     broker_url: str = "amqp://guest:guest@localhost:5672/"
     var_dir: Path = Path("var")
     log_level: str = "INFO"
-    # staff tokens (auth.py): HS256 with a shared secret, audience and issuer pinned
-    jwt_secret: str = DEV_JWT_SECRET
+    # "production" refuses the local development key pair (tokens.py) and other development defaults
+    environment: Literal["development", "production"] = "development"
+    # staff tokens (auth.py, tokens.py): EdDSA signed by the gateway, verified with its public keys
     jwt_issuer: str = "crm-gateway"
     jwt_audience: str = "crm-services"
-    jwt_ttl_seconds: int = 900
+    jwt_ttl_seconds: int = Field(default=900, ge=1, le=900, description="access tokens live 15 minutes at most")
+    jwks_url: str = Field(default="http://127.0.0.1:8000/.well-known/jwks.json", description="the gateway's key set")
+    jwks_cache_seconds: float = Field(default=3600.0, gt=0, description="a known key set is refetched this often")
+    jwks_refetch_seconds: float = Field(default=10.0, ge=0, description="at most one refetch per unknown key id")
     # messaging
     delivery_limit: int = Field(default=5, ge=1, description="deliveries before a message is dead-lettered")
     prefetch: int = Field(default=32, ge=1)
@@ -43,6 +48,10 @@ class CommonSettings(BaseSettings):
     outbox_batch_size: int = Field(default=200, ge=1)
     publish_timeout_seconds: float = Field(default=10.0, gt=0)
     startup_wait_seconds: float = Field(default=30.0, ge=0, description="how long to wait for broker/DB at start-up")
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
 
 
 class ServiceSettings(BaseSettings):

@@ -85,8 +85,14 @@ def pytest_configure(config: pytest.Config) -> None:
             "CRM_RETRY_BACKOFF_SECONDS": "0.05",
             "CRM_DELIVERY_LIMIT": "3",
             "CRM_STARTUP_WAIT_SECONDS": "10",
+            # tokens verify with the run's development key pair only; the gateway's tests set their own key set
+            "CRM_JWKS_URL": "",
         }
     )
+    from servicekit.settings import CommonSettings
+    from servicekit.tokens import ensure_dev_keys
+
+    ensure_dev_keys(CommonSettings())
     for service in SERVICES:
         os.environ[f"CRM_{service.upper()}_DATABASE_URL"] = create_database(f"crm_test_{service}")
     config._crm_var_dir = var_dir  # type: ignore[attr-defined]
@@ -248,6 +254,42 @@ def bearer(subject: str = "tester", *roles: str, team: str | None = None) -> dic
     from servicekit.auth import mint_token
 
     return {"Authorization": f"Bearer {mint_token(subject, list(roles) or ['agent'], team=team)}"}
+
+
+def signed_claims(claims: dict[str, Any], *, algorithm: str = "EdDSA", key: Any = None, kid: str | None = None) -> str:
+    """A token over exactly these claims: with the run's development key by default, or with `key` (another
+    key, a public key used as an HMAC secret, None for `alg: none`): for tests of what verifiers refuse."""
+    import jwt
+
+    from servicekit.tokens import dev_signing_key
+
+    dev_kid, dev_key = dev_signing_key()
+    headers = {"kid": kid or dev_kid}
+    if algorithm.startswith("HS"):  # by hand: PyJWT itself refuses an asymmetric key as an HMAC secret
+        import hashlib
+        import hmac
+
+        encode = jwt.utils.base64url_encode
+        head = encode(json.dumps({"alg": algorithm, "typ": "JWT", **headers}).encode())
+        body = encode(json.dumps(claims).encode())
+        digest = getattr(hashlib, f"sha{algorithm[2:]}")
+        mac = hmac.new(key if isinstance(key, bytes) else str(key).encode(), head + b"." + body, digest).digest()
+        return b".".join((head, body, encode(mac))).decode()
+    if algorithm == "EdDSA" and key is None:
+        key = dev_key
+    return jwt.encode(claims, key, algorithm=algorithm, headers=headers)
+
+
+def token_claims(**overrides: Any) -> dict[str, Any]:
+    """Valid claims for a verifier of this run (an admin for a minute), with `overrides`."""
+    import time
+
+    from servicekit.settings import common_settings
+
+    settings = common_settings()
+    now = int(time.time())
+    claims: dict[str, Any] = {"sub": "tester", "roles": ["admin"], "iss": settings.jwt_issuer}
+    return {**claims, "aud": settings.jwt_audience, "iat": now, "exp": now + 60, **overrides}
 
 
 async def eventually(check: Any, *, timeout: float = 15.0, interval: float = 0.05) -> Any:
