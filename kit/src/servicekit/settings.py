@@ -18,9 +18,10 @@ DEFAULT_PORTS = {
     "surveys": 8004,
     "notifier": 8005,
 }
-SERVICES = ("customer", "engagement", "complaints", "surveys", "notifier")
-# the services behind the gateway's door, and the gateway itself
-ALL_SERVICES = ("gateway", *SERVICES)
+# the services behind the gateway's door (`/api/<service>/...`)
+UPSTREAMS = ("customer", "engagement", "complaints", "surveys", "notifier")
+# every service: the gateway first (`crm up` starts it first, so the services find its key set)
+SERVICES = ("gateway", *UPSTREAMS)
 
 
 class CommonSettings(BaseSettings):

@@ -67,7 +67,7 @@ def key_id(key: Ed25519PrivateKey, *, prefix: str = "") -> str:
 
 
 def public_jwk(key: Ed25519PrivateKey, kid: str) -> dict[str, Any]:
-    jwk = cast(dict[str, Any], OKPAlgorithm.to_jwk(key.public_key(), as_dict=True))
+    jwk = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
     return {**jwk, "kid": kid, "alg": SIGNING_ALGORITHM, "use": "sig"}
 
 
@@ -144,9 +144,10 @@ class Verifier:
     _lock: asyncio.Lock | None = None
 
     def __post_init__(self) -> None:
-        self._add(dev_public_jwks(self.settings))
+        self.trust(dev_public_jwks(self.settings))
 
-    def _add(self, jwks: dict[str, Any]) -> None:
+    def trust(self, jwks: dict[str, Any]) -> None:
+        """Add these public keys (a JWKS); development keys are skipped in production mode."""
         for item in jwks.get("keys", []):
             if item.get("alg") not in ALGORITHMS or not item.get("kid"):
                 continue
@@ -184,7 +185,7 @@ class Verifier:
                 log.warning("key set fetch failed", extra={"error": repr(exc)[:200]})
                 return
             fresh = Verifier(self.settings)
-            fresh._add(jwks)
+            fresh.trust(jwks)
             # keys that left the set stop verifying; the development set stays as loaded
             self.keys = {**fresh.keys}
 
@@ -222,15 +223,12 @@ def decode_claims(token: str, settings: CommonSettings) -> dict[str, Any]:
         raise jwt.InvalidSignatureError("unknown key id")
     if key.algorithm_name != algorithm:
         raise jwt.InvalidAlgorithmError("the key's algorithm and the token's differ")
-    return cast(
-        dict[str, Any],
-        jwt.decode(
-            token,
-            key.key,
-            algorithms=[algorithm],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            options={"require": ["exp", "iat", "sub", "aud", "iss"]},
-            leeway=5,
-        ),
+    return jwt.decode(
+        token,
+        key.key,
+        algorithms=[algorithm],
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+        options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+        leeway=5,
     )
