@@ -1,4 +1,5 @@
 """Each service's OpenAPI document as the service really behaves, so the gateway can join them into one.
+Pure document work (the runtime serves the result at /openapi.json).
 
 FastAPI's own document names operations after the Python function (the same names in every service),
 documents 422 with its `{detail}` shape while the services answer `{"error": ...}` (servicekit.errors),
@@ -12,9 +13,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
 ERROR_SCHEMA = "ErrorResponse"
 ERROR_RESPONSES = {
@@ -55,16 +53,6 @@ _ERROR_COMPONENTS: dict[str, Any] = {
         "properties": {"error": {"$ref": "#/components/schemas/ErrorBody"}},
     },
 }
-
-
-def service_document(app: FastAPI, service: str, description: str = "") -> dict[str, Any]:
-    document = get_openapi(
-        title=app.title,
-        version=app.version,
-        description=description or app.description or f"The {service} service",
-        routes=app.routes,
-    )
-    return complete(document, service)
 
 
 def _function_name(operation_id: str, path: str, method: str) -> str | None:
@@ -140,14 +128,3 @@ def _error_response(description: str) -> dict[str, Any]:
 def _identifier(text: str) -> str:
     cleaned = "".join(ch if ch.isalnum() else "_" for ch in text)
     return "_".join(part for part in cleaned.split("_") if part)
-
-
-def install(app: FastAPI, service: str) -> None:
-    """Serve the completed document at /openapi.json (built once, on first request)."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = service_document(app, service)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -23,9 +23,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import MetaData
@@ -91,7 +92,7 @@ class ServiceRuntime:
         self.app.state.service = self
         self.app.add_middleware(RequestContextMiddleware, service=name)
         install_error_handlers(self.app)
-        openapi.install(self.app, name)
+        self.app.openapi = self._openapi  # type: ignore[method-assign]
         self.app.include_router(self._health_router())
 
     # -- wiring -----------------------------------------------------------------
@@ -151,6 +152,15 @@ class ServiceRuntime:
         )
         # its own connection, started with the service and cancelled at shutdown; reconnects a second after a failure
         self.every(f"{sub.queue} batch consumer", 1.0, consumer.run)
+
+    def _openapi(self) -> dict[str, Any]:
+        """FastAPI's document completed by the kit (servicekit.openapi): built once, on first request."""
+        if self.app.openapi_schema is None:
+            document = get_openapi(
+                title=self.app.title, version=self.app.version, description=self.app.description, routes=self.app.routes
+            )
+            self.app.openapi_schema = openapi.complete(document, self.name)
+        return self.app.openapi_schema
 
     # -- lifecycle --------------------------------------------------------------
 

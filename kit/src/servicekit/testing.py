@@ -19,6 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, ClassVar
 
 import aio_pika
@@ -445,3 +446,23 @@ def customer_registered(customer_id: str, **fields: Any) -> Event:
         "registered_at": datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
     }
     return CustomerRegisteredV1(customer_id=customer_id, **{**defaults, **fields})
+
+
+NODE_TOOLS = Path(__file__).resolve().parents[3] / ".tools" / "node"
+
+
+def npm_package(package: str, version: str) -> Path:
+    """An npm package installed once into the repository's git-ignored `.tools/node` (e.g. a linter, a schema);
+    the test is skipped where npm itself is missing. Its directory."""
+    directory = NODE_TOOLS / "node_modules" / package
+    if not (directory / "package.json").exists():
+        if shutil.which("npm") is None:
+            pytest.skip("npm is not installed (make system-deps)")
+        NODE_TOOLS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NODE_TOOLS), f"{package}@{version}"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return directory

@@ -17,7 +17,7 @@ import pytest
 
 from servicekit.testing import app_service, migrate, running, service_client
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # gateway_helpers, for the tests (importlib import mode)
+sys.path.append(str(Path(__file__).resolve().parent))  # gateway_helpers, for the tests (importlib import mode)
 
 from gateway_helpers import Door, Upstreams  # noqa: E402
 
