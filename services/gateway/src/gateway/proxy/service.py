@@ -5,6 +5,7 @@ httpx (already the kit's HTTP client) gives connection pools per upstream, strea
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Forwarder:
                 pool=self.settings.connect_timeout_seconds,
             )
             limits = httpx.Limits(max_connections=self.settings.max_connections, max_keepalive_connections=50)
+            # one log line per call is the kit's (with the correlation id); httpx's own would double every line
+            logging.getLogger("httpx").setLevel(logging.WARNING)
             # no retries inside httpx either: the one retry below is decided per call
             self._client = httpx.AsyncClient(timeout=timeout, limits=limits, transport=self.transport)
         return self._client
