@@ -3,7 +3,7 @@ every service verifies with public keys only, from the gateway's JWKS (cached, r
 
 For local use (`crm token`, `crm up`, the tests) a development key pair lives under `<var>/keys/`: the private
 half for whoever mints locally, the public half (`dev-jwks.json`) for the verifiers. Production mode
-(`CRM_ENVIRONMENT=production`) never trusts it and never signs with it.
+(`CRM_ENV=production`) never trusts it and never signs with it.
 """
 
 from __future__ import annotations

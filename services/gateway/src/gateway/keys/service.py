@@ -99,11 +99,3 @@ async def key_set(db: Database) -> dict[str, Any]:
     """For the kit's verifier in this process: the key set straight from the database."""
     async with db.session() as session:
         return await published_keys(session)
-
-
-def refuse_development_secrets() -> None:
-    """Production mode: the signing keys are encrypted with the data keys, so those must be real ones."""
-    import os
-
-    if not os.environ.get("CRM_PII_KEYS") or not os.environ.get("CRM_PII_INDEX_KEY"):
-        raise RuntimeError("production mode: set CRM_PII_KEYS and CRM_PII_INDEX_KEY (they encrypt the signing keys)")
