@@ -128,3 +128,11 @@ async def staff_contacts(session: AsyncSession, login: str) -> dict[str, str] | 
     if row is None or not row.active:
         return None
     return {channel: address for channel, address in (("email", row.email), ("sms", row.phone)) if address}
+
+
+async def supervisor_of(session: AsyncSession, login: str | None) -> str | None:
+    """The supervisor the staff directory names for `login` (R-26 escalations go to them), if any."""
+    if not login:
+        return None
+    row = await session.get(StaffRecipient, login)
+    return row.supervisor if row is not None and row.active else None
