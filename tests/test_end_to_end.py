@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -32,8 +31,7 @@ AGENT = bearer("alice", "agent", team="east")
 def system_env(tmp_path: Path, database: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env["CRM_VAR_DIR"] = str(tmp_path / "var")
-    # the test mints tokens with this run's development key; `crm up` points the services at the gateway's keys
-    shutil.copytree(Path(os.environ["CRM_VAR_DIR"]) / "keys", tmp_path / "var" / "keys")
+    # `crm up` points the services at the gateway's keys (the test plugin's CRM_JWKS_URL is empty)
     env.pop("CRM_JWKS_URL", None)
     # the notifier sends through `crm up`'s mail catcher, whatever the hour (no quiet hours in this test)
     env.pop("CRM_NOTIFIER_SMTP_HOST", None)

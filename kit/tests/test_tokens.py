@@ -58,10 +58,10 @@ async def test_verify_token_uses_the_fetched_key(monkeypatch: pytest.MonkeyPatch
 
 
 def test_production_mode_refuses_the_development_key(tmp_path) -> None:
-    development = CommonSettings(var_dir=tmp_path)
+    development = CommonSettings(dev_keys_dir=tmp_path)
     tokens.ensure_dev_keys(development)
     assert tokens.Verifier(development).keys  # development trusts it
-    production = CommonSettings(var_dir=tmp_path, env="production")
+    production = CommonSettings(dev_keys_dir=tmp_path, env="production")
     assert not tokens.Verifier(production).keys
     with pytest.raises(tokens.DevelopmentKeyRefused):
         tokens.dev_signing_key(production)

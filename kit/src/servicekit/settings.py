@@ -45,6 +45,9 @@ class CommonSettings(BaseSettings):
     )
     broker_url: str = "amqp://guest:guest@localhost:5672/"
     var_dir: Path = Path("var")
+    # the local development key pair (`crm token`, `crm up`, tests, benches); apart from CRM_VAR_DIR so processes
+    # started with a var directory of their own still trust the tokens minted beside them; never in production
+    dev_keys_dir: Path = Path("var/keys")
     log_level: str = "INFO"
     # staff tokens (auth.py, tokens.py): EdDSA signed by the gateway, verified with its public keys
     jwt_issuer: str = "crm-gateway"

@@ -82,6 +82,8 @@ def pytest_configure(config: pytest.Config) -> None:
         {
             "CRM_BROKER_URL": BROKER_URL,
             "CRM_VAR_DIR": var_dir,
+            # every process a test starts (with a var directory of its own or not) trusts this run's key pair
+            "CRM_DEV_KEYS_DIR": os.path.join(var_dir, "keys"),
             "CRM_OUTBOX_POLL_SECONDS": "0.5",
             "CRM_RETRY_BACKOFF_SECONDS": "0.05",
             "CRM_DELIVERY_LIMIT": "3",

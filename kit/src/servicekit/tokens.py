@@ -1,9 +1,9 @@
 """Token keys: the gateway signs staff tokens with an asymmetric key (EdDSA over Ed25519) named by a key id;
 every service verifies with public keys only, from the gateway's JWKS (cached, refetched for an unknown key id).
 
-For local use (`crm token`, `crm up`, the tests) a development key pair lives under `<var>/keys/`: the private
-half for whoever mints locally, the public half (`dev-jwks.json`) for the verifiers. Production mode
-(`CRM_ENV=production`) never trusts it and never signs with it.
+For local use (`crm token`, `crm up`, the tests) a development key pair lives in `CRM_DEV_KEYS_DIR` (var/keys):
+the private half for whoever mints locally, the public half (`dev-jwks.json`) for the verifiers. Production
+mode (`CRM_ENV=production`) never trusts it and never signs with it.
 """
 
 from __future__ import annotations
@@ -79,11 +79,11 @@ def sign(claims: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
 
 
 def dev_key_dir(settings: CommonSettings) -> Path:
-    return settings.var_dir / "keys"
+    return settings.dev_keys_dir
 
 
 def ensure_dev_keys(settings: CommonSettings | None = None) -> Path:
-    """Create the development key pair under `<var>/keys/` once (private key readable by its owner only)."""
+    """Create the development key pair in `CRM_DEV_KEYS_DIR` once (private key readable by its owner only)."""
     settings = settings or common_settings()
     if settings.production:
         raise DevelopmentKeyRefused("production mode does not use the development key pair")
