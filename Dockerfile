@@ -35,6 +35,7 @@ COPY services/engagement/pyproject.toml services/engagement/
 COPY services/complaints/pyproject.toml services/complaints/
 COPY services/surveys/pyproject.toml services/surveys/
 COPY services/notifier/pyproject.toml services/notifier/
+COPY services/gateway/pyproject.toml services/gateway/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --all-packages --frozen --no-dev --no-install-workspace
 
@@ -73,8 +74,8 @@ RUN mkdir -p /app/var && chown crm:crm /app/var
 
 USER 10001:10001
 
-# customer, engagement, complaints, surveys, notifier (defaults; CRM_<SERVICE>_PORT overrides)
-EXPOSE 8001 8002 8003 8004 8005
+# gateway, customer, engagement, complaints, surveys, notifier (defaults; CRM_<SERVICE>_PORT overrides)
+EXPOSE 8000 8001 8002 8003 8004 8005
 
 ENTRYPOINT ["/app/.venv/bin/crm"]
 CMD ["--help"]
