@@ -99,8 +99,10 @@ def document_errors(app: FastAPI, statuses: tuple[int, ...] = COMMON_ERROR_STATU
                     continue
                 responses = operation.setdefault("responses", {})
                 for status in statuses:
-                    documented = responses.setdefault(str(status), {"description": STATUS_MEANINGS[status]})
-                    documented["content"] = shape
+                    responses.setdefault(str(status), {"description": STATUS_MEANINGS[status]})
+                for status, documented in responses.items():
+                    if status.isdigit() and int(status) >= 400:
+                        documented["content"] = shape  # JSON, also on routes that answer HTML or CSV
         app.openapi_schema = schema
         return schema
 
@@ -169,9 +171,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
         headers = getattr(exc, "headers", None)
-        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
-            # FastAPI's answer to a body that is not even text: bad input like any other JSON error
-            return error_response(422, "validation_error", "request body is not valid JSON", "body")
+        if exc.status_code == 400:
+            # the framework's answer to a body it cannot parse (not JSON, broken multipart): bad input like any other
+            return error_response(422, "validation_error", f"request body: {exc.detail}", "body")
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return error_response(
