@@ -54,6 +54,5 @@ def test_the_schema_says_the_bounds() -> None:
         "pattern": r"^[^\x00]*$",
         "type": "string",
     }
-    }
     assert (schema["count"]["type"], schema["count"]["maximum"]) == ("integer", 2**31 - 1)  # no null
     assert schema["cursor"]["anyOf"][0]["maximum"] == INT64_MAX
