@@ -4,8 +4,8 @@ Each concept defines its own tables; importing them here makes the metadata whol
 
 from __future__ import annotations
 
-from engagement.base import Base, kit
 from engagement.calendar.models import calendar_book
+from engagement.database import Base, kit
 from engagement.followups.models import FollowUp
 
 __all__ = ["Base", "FollowUp", "calendar_book", "kit"]
