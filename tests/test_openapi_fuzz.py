@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
-EXAMPLES = os.environ.get("CRM_FUZZ_EXAMPLES", "10")
+EXAMPLES = os.environ.get("CRM_FUZZ_EXAMPLES", "5")
 SEED = os.environ.get("CRM_FUZZ_SEED", "20261130")
 FUZZED = ("customer", "complaints", "notifier")
 
@@ -80,8 +80,11 @@ def test_every_operation_answers_bad_input_with_a_documented_4xx(service: str, t
                 SEED,
                 "--workers",
                 "1",
+                # a loaded CI machine is slow, not wrong: the time limit of the response-time check is generous
+                "--max-response-time",
+                "60",
                 "--request-timeout",
-                "30",
+                "120",
                 "--no-color",
             ],
             capture_output=True,
