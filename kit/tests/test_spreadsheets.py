@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicekit.spreadsheets import safe_cell, safe_row, unquote_cell
+from servicekit.spreadsheets import safe_cell, safe_row, unquote_cell, xlsx_row
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,15 @@ def test_plain_text_is_left_alone(value: str) -> None:
 
 def test_numbers_are_never_formulas() -> None:
     assert safe_row([-5, 1.5, None, "-5"]) == [-5, 1.5, None, "'-5"]
+
+
+def test_an_xlsx_row_holds_no_character_a_sheet_cannot_store() -> None:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    row = xlsx_row(["a\x0bb\x00c", "=1+1", 3])
+    assert row == ["a\ufffdb\ufffdc", "'=1+1", 3]
+    book = Workbook(write_only=True)
+    book.create_sheet("x").append(row)
+    book.save(BytesIO())  # openpyxl raised IllegalCharacterError for the raw text

@@ -78,33 +78,27 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 COMMON_ERROR_STATUSES = (401, 403, 404, 409, 422, 503)
 
 
-def document_errors(app: FastAPI, statuses: tuple[int, ...] = COMMON_ERROR_STATUSES) -> None:
-    """Every operation's OpenAPI names `statuses` with the one error shape (FastAPI's own 422 model replaced);
-    a route adds its other statuses with `responses=error_responses(...)`. Health routes are left as they are."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = generate()
-        shapes = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(shapes.pop("$defs", {}), ErrorResponse=shapes)
-        for name in ("HTTPValidationError", "ValidationError"):
-            components.pop(name, None)
-        shape = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
-        for item in schema.get("paths", {}).values():
-            for operation in item.values():
-                if "health" in operation.get("tags", ()):
-                    continue
-                responses = operation.setdefault("responses", {})
-                for status in statuses:
-                    documented = responses.setdefault(str(status), {"description": STATUS_MEANINGS[status]})
+def with_error_shapes(schema: dict[str, Any], statuses: tuple[int, ...] = COMMON_ERROR_STATUSES) -> dict[str, Any]:
+    """Every operation of an OpenAPI document names `statuses` with the one error shape (FastAPI's own 422 model
+    replaced), and every 4xx/5xx it declares is JSON, also on routes that answer HTML or CSV; a route adds its
+    other statuses with `responses=error_responses(...)`. Health routes are left as they are."""
+    shapes = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(shapes.pop("$defs", {}), ErrorResponse=shapes)
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    shape = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            if "health" in operation.get("tags", ()):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in statuses:
+                responses.setdefault(str(status), {"description": STATUS_MEANINGS[status]})
+            for status, documented in responses.items():
+                if status.isdigit() and int(status) >= 400:
                     documented["content"] = shape
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    return schema
 
 
 def not_found(what: str, ident: object) -> ApiError:
@@ -145,7 +139,6 @@ def _validation_message(error: dict[str, Any]) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    document_errors(app)
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -169,9 +162,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
         headers = getattr(exc, "headers", None)
-        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
-            # FastAPI's answer to a body that is not even text: bad input like any other JSON error
-            return error_response(422, "validation_error", "request body is not valid JSON", "body")
+        if exc.status_code == 400:
+            # the framework's answer to a body it cannot parse (not JSON, broken multipart): bad input like any other
+            return error_response(422, "validation_error", f"request body: {exc.detail}", "body")
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return error_response(

@@ -38,7 +38,7 @@ from servicekit.batch_consumer import BatchConsumer, BatchPrepare
 from servicekit.broker import EventHandler, count_dead_letters, create_broker, declare_topology, register_consumer
 from servicekit.clock import Clock, as_clock
 from servicekit.db import Database
-from servicekit.errors import install_error_handlers
+from servicekit.errors import install_error_handlers, with_error_shapes
 from servicekit.http import RequestContextMiddleware
 from servicekit.logs import configure_logging
 from servicekit.outbox import Outbox, OutboxRelay
@@ -167,7 +167,8 @@ class ServiceRuntime:
             document = get_openapi(
                 title=self.app.title, version=self.app.version, description=self.app.description, routes=self.app.routes
             )
-            self.app.openapi_schema = openapi.complete(document, self.name)
+            # the one error shape on every status a route declares, then ids, tags and the bearer scheme
+            self.app.openapi_schema = openapi.complete(with_error_shapes(document), self.name)
         return self.app.openapi_schema
 
     # -- lifecycle --------------------------------------------------------------

@@ -8,6 +8,7 @@ so an export read back gives the values it was made from. Numbers are left alone
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -25,6 +26,16 @@ def safe_cell(value: Cell) -> Cell | str:
 
 def safe_row(values: Iterable[Cell]) -> list[Cell | str]:
     return [safe_cell(value) for value in values]
+
+
+# control characters XML 1.0, and so an XLSX sheet, cannot hold (openpyxl refuses the whole file)
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+REPLACEMENT = "\ufffd"
+
+
+def xlsx_row(values: Iterable[Cell]) -> list[Cell | str]:
+    """A `safe_row` for an XLSX sheet: control characters it cannot hold show as U+FFFD instead of failing it."""
+    return [_NOT_IN_XML.sub(REPLACEMENT, cell) if isinstance(cell, str) else cell for cell in safe_row(values)]
 
 
 def unquote_cell(text: str) -> str:

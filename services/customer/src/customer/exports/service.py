@@ -21,7 +21,7 @@ from customer.search.schemas import CustomerFilters
 from customer.search.service import stream
 from servicekit.auth import Principal
 from servicekit.db import Database
-from servicekit.spreadsheets import safe_row
+from servicekit.spreadsheets import safe_row, xlsx_row
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -88,7 +88,7 @@ async def xlsx_bytes(db: Database, principal: Principal, filters: CustomerFilter
     sheet.append(list(COLUMNS))
     async for rows in _rows(db, principal, filters):
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 from sqlalchemy.exc import IntegrityError
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from notifier.settings import notifier_settings
 from notifier.templates import service
@@ -23,6 +24,14 @@ from servicekit.errors import ApiError
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["templates"])
+
+
+class _TemplateLanguage(StringConvertor):
+    # /templates/{name}/preview is never read as a language: other methods there get 405, not a language error
+    regex = "(?!preview$)[^/]+"
+
+
+register_url_convertor("template_language", _TemplateLanguage())
 
 Editor = Annotated[Principal, require_roles(Role.manager, Role.marketing)]
 TemplateName = Annotated[str, Path(pattern=r"^[a-z0-9_]{1,80}$")]
@@ -59,7 +68,7 @@ async def template_versions(name: TemplateName, session: DbSession, _: CurrentPr
     )
 
 
-@router.put("/templates/{name}/{language}", response_model=VersionRead)
+@router.put("/templates/{name}/{language:template_language}", response_model=VersionRead)
 async def edit_template(
     name: TemplateName, language: Literal["zh", "en"], body: TemplateEdit, session: DbSession, principal: Editor
 ) -> VersionRead:
