@@ -56,15 +56,7 @@ def serve(service: str, tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
     pytest.fail(f"{service} did not start:\n{(tmp_path / f'{service}.log').read_text()[-3000:]}")
 
 
-# surveys' public answer pages (/s/{token}) answer HTML their OpenAPI does not name (response_class=HTMLResponse
-# in services/surveys is the fix); strict, so the mark must go once they do
-KNOWN = {"surveys": "GET/POST /s/{token} answer text/html, documented as application/json"}
-
-
-@pytest.mark.parametrize(
-    "service",
-    [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=KNOWN[s])) if s in KNOWN else s for s in SERVICES],
-)
+@pytest.mark.parametrize("service", SERVICES)
 def test_every_operation_answers_bad_input_with_a_documented_4xx(service: str, tmp_path: Path) -> None:
     from servicekit.auth import mint_token
 

@@ -97,7 +97,9 @@ def with_error_shapes(schema: dict[str, Any], statuses: tuple[int, ...] = COMMON
                 responses.setdefault(str(status), {"description": STATUS_MEANINGS[status]})
             for status, documented in responses.items():
                 if status.isdigit() and int(status) >= 400:
-                    documented["content"] = shape
+                    # JSON besides what the route declares for it (a public page's HTML 404 stays documented)
+                    declared = {k: v for k, v in documented.get("content", {}).items() if k != "application/json"}
+                    documented["content"] = {**declared, **shape}
     return schema
 
 
@@ -138,7 +140,20 @@ def _validation_message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "invalid value"))
 
 
+def document_errors(app: FastAPI) -> None:
+    """`with_error_shapes` on a plain FastAPI app's document (the ServiceRuntime composes it with the rest)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_error_shapes(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    document_errors(app)
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:

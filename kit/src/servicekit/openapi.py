@@ -5,7 +5,8 @@ FastAPI's own document names operations after the Python function (the same name
 documents 422 with its `{detail}` shape while the services answer `{"error": ...}` (servicekit.errors),
 and says nothing of the bearer token. This post-processing fixes that once for every service:
 - operationId `<service>_<function>` (unique across the joined document), a tag per service where none is set;
-- the `bearer` security scheme on every operation but the health probes;
+- the `bearer` security scheme on every operation but the health probes and routes that declare
+  `openapi_extra={"security": []}` (public pages whose signed link is the permission);
 - 401, 403, 404, 409, 422 and 503 documented on every operation with the one error shape.
 """
 
@@ -24,6 +25,8 @@ ERROR_RESPONSES = {
     "503": "A dependency (database, upstream service) is unavailable; retry later",
 }
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# `openapi_extra=PUBLIC` on a route that needs no token (its signed link is the permission)
+PUBLIC: dict[str, Any] = {"security": []}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 _ERROR_COMPONENTS: dict[str, Any] = {
@@ -113,9 +116,14 @@ def _operation(
         responses.pop("422", None)
         responses.setdefault("503", _error_response(ERROR_RESPONSES["503"]))
         return
-    operation["security"] = [{"bearer": []}]
+    # a public route (a signed link is its permission) says so with openapi_extra={"security": []}
+    operation.setdefault("security", [{"bearer": []}])
     for status, description in ERROR_RESPONSES.items():
-        responses[status] = _error_response(description)
+        documented = _error_response(description)
+        # keep what a route declares besides JSON for the status (e.g. a public page's HTML 404)
+        declared = {k: v for k, v in responses.get(status, {}).get("content", {}).items() if k != "application/json"}
+        documented["content"] = {**declared, **documented["content"]}
+        responses[status] = documented
 
 
 def _error_response(description: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from gateway.keys import service
 from servicekit.auth import Principal, Role, require_roles
+from servicekit.openapi import PUBLIC
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["keys"])
@@ -18,7 +19,11 @@ class Rotated(BaseModel):
     kid: str
 
 
-@router.get("/.well-known/jwks.json", summary="The public keys staff tokens are signed with (JWKS)")
+@router.get(
+    "/.well-known/jwks.json",
+    summary="The public keys staff tokens are signed with (JWKS)",
+    openapi_extra=PUBLIC,
+)
 async def jwks(session: DbSession) -> dict[str, Any]:
     return await service.published_keys(session)
 

@@ -19,6 +19,8 @@ from gateway.service_accounts.schemas import (
 )
 from gateway.sessions.schemas import TokenOut
 from servicekit.auth import Principal, Role, require_roles
+from servicekit.errors import error_responses
+from servicekit.openapi import PUBLIC
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["service accounts"])
@@ -29,7 +31,13 @@ def _out(account: ServiceAccount) -> ServiceAccountOut:
     return ServiceAccountOut.model_validate(account, from_attributes=True)
 
 
-@router.post("/auth/token", response_model=TokenOut, summary="A token for a service account (client credentials)")
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    summary="A token for a service account (client credentials)",
+    responses=error_responses(429),
+    openapi_extra=PUBLIC,
+)
 async def token(body: ClientCredentials, request: Request, session: DbSession) -> JSONResponse:
     return answer(await service.token(session, body.client_id, body.client_secret, client_address(request)))
 

@@ -12,7 +12,8 @@ from gateway.responses import COOKIE, COOKIE_PATH, answer
 from gateway.sessions import service
 from gateway.sessions.schemas import AuditOut, LoginBody, RefreshBody, TokenOut
 from servicekit.auth import Principal, Role, require_roles
-from servicekit.errors import ApiError
+from servicekit.errors import ApiError, error_responses
+from servicekit.openapi import PUBLIC
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["sessions"])
@@ -25,12 +26,23 @@ def _refresh_token(body: RefreshBody | None, cookie: str | None) -> str:
     return token
 
 
-@router.post("/auth/login", response_model=TokenOut, summary="Log in with login name and password")
+@router.post(
+    "/auth/login",
+    response_model=TokenOut,
+    summary="Log in with login name and password",
+    responses=error_responses(429),
+    openapi_extra=PUBLIC,
+)
 async def login(body: LoginBody, request: Request, session: DbSession) -> JSONResponse:
     return answer(await service.login(session, body.login, body.password, client_address(request)))
 
 
-@router.post("/auth/refresh", response_model=TokenOut, summary="A new access token for a refresh token (rotated)")
+@router.post(
+    "/auth/refresh",
+    response_model=TokenOut,
+    summary="A new access token for a refresh token (rotated)",
+    openapi_extra=PUBLIC,
+)
 async def refresh(
     request: Request,
     session: DbSession,
@@ -40,7 +52,7 @@ async def refresh(
     return answer(await service.refresh(session, _refresh_token(body, crm_refresh), client_address(request)))
 
 
-@router.post("/auth/logout", status_code=204, summary="End this session (its refresh chain)")
+@router.post("/auth/logout", status_code=204, summary="End this session (its refresh chain)", openapi_extra=PUBLIC)
 async def logout(
     request: Request,
     session: DbSession,

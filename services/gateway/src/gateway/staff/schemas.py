@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from servicekit.auth import Role
+from servicekit.fields import TimeZone, omittable
 
 LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,99}$"
 
@@ -39,21 +40,15 @@ class StaffCreate(StaffFields):
 class StaffUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    # left out = unchanged; null only where the column may be empty (email, phone, team, supervisor)
+    display_name: str = omittable(min_length=1, max_length=200)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 -]{5,20}$")
-    roles: list[Role] | None = Field(default=None, min_length=1)
+    roles: list[Role] = omittable(min_length=1)
     team: str | None = Field(default=None, max_length=100)
     supervisor: str | None = Field(default=None, pattern=LOGIN_PATTERN)
-    language: str | None = Field(default=None, max_length=20)
-    time_zone: str | None = None
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None and value not in available_timezones():
-            raise ValueError("unknown time zone")
-        return value
+    language: str = omittable(min_length=2, max_length=20)
+    time_zone: TimeZone = omittable()
 
 
 class StaffOut(BaseModel):

@@ -12,6 +12,7 @@ from notifier.consent import service
 from notifier.consent.rules import BadToken, Unsubscription
 from servicekit.errors import ApiError, error_responses
 from servicekit.fields import RawText
+from servicekit.openapi import PUBLIC
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["unsubscribe"])
@@ -40,7 +41,7 @@ _WHAT = {
 }
 
 
-@router.get("/unsubscribe/{token}", response_class=HTMLResponse, responses=error_responses(400))
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse, responses=error_responses(400), openapi_extra=PUBLIC)
 async def confirm_unsubscribe(token: Annotated[RawText, Path(max_length=1000)]) -> HTMLResponse:
     """A confirmation page with one button; a GET never unsubscribes (link scanners follow GETs)."""
     found = _read(token)
@@ -53,7 +54,7 @@ async def confirm_unsubscribe(token: Annotated[RawText, Path(max_length=1000)]) 
     return _page("退订 / Unsubscribe", form)
 
 
-@router.post("/unsubscribe/{token}", response_class=HTMLResponse, responses=error_responses(400))
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse, responses=error_responses(400), openapi_extra=PUBLIC)
 async def do_unsubscribe(token: Annotated[RawText, Path(max_length=1000)], session: DbSession) -> HTMLResponse:
     """The button and RFC 8058 one-click POSTs: consent is withdrawn in this transaction (R-42), at once."""
     await service.unsubscribe(session, _read(token))

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from servicekit.errors import ApiError
+from servicekit.openapi import PUBLIC
 from servicekit.runtime import DbSession
 from surveys.auth import Staff
 from surveys.questionnaires.rules import AnswerError, pick_language
@@ -41,7 +42,7 @@ def _closed(exc: Exception, language: str) -> HTMLResponse:
     )
 
 
-@router.get("/{token}", response_class=HTMLResponse, responses=_PAGES)
+@router.get("/{token}", response_class=HTMLResponse, responses=_PAGES, openapi_extra=PUBLIC)
 async def show_form(token: str, request: Request, session: DbSession) -> HTMLResponse:
     """A score in the link (`?attitude=poor`) only preselects it."""
     requested = request.query_params.get("lang")
@@ -64,7 +65,7 @@ async def show_form(token: str, request: Request, session: DbSession) -> HTMLRes
     )
 
 
-@router.post("/{token}", response_class=HTMLResponse, responses=_PAGES)
+@router.post("/{token}", response_class=HTMLResponse, responses=_PAGES, openapi_extra=PUBLIC)
 async def submit_form(token: str, request: Request, session: DbSession) -> HTMLResponse:
     form = await request.form()
     submitted = {key: str(value) for key, value in form.items()}
