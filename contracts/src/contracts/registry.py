@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events import calendar, cases, customer, notification, orders
+from contracts.events import calendar, cases, customer, engagement, notification, orders
 
-_MODULES = (customer, cases, orders, notification, calendar)
+_MODULES = (customer, cases, orders, notification, calendar, engagement)
 
 
 def _collect() -> dict[str, type[Event]]:

@@ -1,0 +1,264 @@
+"""Cadence use cases: the policy, re-planning customers' obligations, counting a logged contact against them,
+closing windows that ended. Never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.engagement import ObligationMissedV1
+from engagement.cadences import metrics, rules
+from engagement.cadences.models import CadencePolicyRow, Obligation
+from engagement.communications.models import Communication
+from engagement.overrides.models import CadenceOverride
+from engagement.plans import service as plans
+from engagement.segments.models import KnownCustomer
+from engagement.settings import engagement_settings
+from servicekit import clock
+from servicekit.outbox import record_events
+
+_ROW = 1
+
+
+async def load_policy(session: AsyncSession, *, for_update: bool = False) -> CadencePolicyRow:
+    """The stored policy row, created from the defaults on first use."""
+    query = select(CadencePolicyRow).where(CadencePolicyRow.id == _ROW)
+    row = (await session.scalars(query.with_for_update() if for_update else query)).one_or_none()
+    if row is None:
+        row = CadencePolicyRow(
+            id=_ROW,
+            version=1,
+            rules=[rules.rule_data(r) for r in rules.DEFAULT_POLICY.rules],
+            crisis_rules=[rules.rule_data(r) for r in rules.DEFAULT_POLICY.crisis_rules],
+            crisis_on=False,
+            updated_by="defaults",
+            updated_at=clock.now(session),
+        )
+        try:
+            async with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # another transaction stored the defaults first
+            return (await session.scalars(query.with_for_update() if for_update else query)).one()
+    return row
+
+
+def policy_of(row: CadencePolicyRow) -> rules.Policy:
+    settings = engagement_settings()
+    return rules.Policy(
+        rules=tuple(rules.parse_rule(r) for r in row.rules),
+        crisis_rules=tuple(rules.parse_rule(r) for r in row.crisis_rules),
+        onboarding_days=settings.onboarding_call_days,
+        zone=settings.zone,
+    )
+
+
+def facts_of(customer: KnownCustomer) -> rules.CustomerFacts:
+    return rules.CustomerFacts(
+        customer_type=customer.customer_type,
+        stage=customer.stage,
+        tier=customer.tier,
+        service_level=customer.service_level,
+        risk_state=customer.risk_state,
+        tags=tuple(customer.tags or ()),
+        open_complaint=bool(customer.open_complaints),
+        registered_at=customer.registered_at,
+    )
+
+
+def override_of(row: CadenceOverride | None) -> rules.Override | None:
+    return None if row is None else rules.Override(row.period, row.contacts, row.until)
+
+
+async def change_policy(
+    session: AsyncSession,
+    *,
+    by: str,
+    rules_data: list[dict[str, object]] | None = None,
+    crisis_rules_data: list[dict[str, object]] | None = None,
+    crisis_on: bool | None = None,
+) -> CadencePolicyRow:
+    """A new policy version: every live customer is re-planned by the re-plan pass (`replan_pass`)."""
+    row = await load_policy(session, for_update=True)
+    if rules_data is not None:
+        row.rules = rules_data
+    if crisis_rules_data is not None:
+        row.crisis_rules = crisis_rules_data
+    if crisis_on is not None:
+        row.crisis_on = crisis_on
+    row.version += 1
+    row.updated_by = by
+    row.updated_at = clock.now(session)
+    metrics.CRISIS_MODE.set(1 if row.crisis_on else 0)
+    return row
+
+
+async def replan(session: AsyncSession, customers: Sequence[KnownCustomer], now: datetime) -> int:
+    """Bring the customers' open obligations (and their generated plans) in line with the policy at `now`: keep what
+    still applies, cancel what no longer does, open what is missing, counting contacts already logged in the new
+    windows. Returns how many obligations were opened. Loads every row the batch needs in a few queries."""
+    if not customers:
+        return 0
+    row = await load_policy(session)
+    policy = policy_of(row)
+    ids = [c.id for c in customers]
+    overrides = {
+        o.customer_id: o
+        for o in await session.scalars(
+            select(CadenceOverride).where(CadenceOverride.customer_id.in_(ids), CadenceOverride.ended_at.is_(None))
+        )
+    }
+    open_rows: dict[str, list[Obligation]] = defaultdict(list)
+    for ob in await session.scalars(
+        select(Obligation).where(Obligation.customer_id.in_(ids), Obligation.status == "open")
+    ):
+        open_rows[ob.customer_id].append(ob)
+    wanted: list[tuple[KnownCustomer, rules.PlannedObligation]] = []
+    cancelled: list[str] = []
+    for customer in customers:
+        planned = []
+        if not (customer.merged_into or customer.erased_at):
+            planned = rules.obligations_for(
+                facts_of(customer),
+                policy,
+                now=now,
+                crisis=row.crisis_on,
+                override=override_of(overrides.get(customer.id)),
+            )
+        existing = {_key(ob): ob for ob in open_rows[customer.id]}
+        keys = {p.key for p in planned}
+        cancelled += [ob.id for key, ob in existing.items() if key not in keys]
+        wanted += [(customer, p) for p in planned if p.key not in existing]
+        customer.planned_version = row.version
+    if cancelled:
+        await session.execute(
+            update(Obligation)
+            .where(Obligation.id.in_(cancelled))
+            .values(status="cancelled", due_at=None, closed_at=now)
+        )
+        await plans.cancel_for_obligations(session, cancelled, now)
+    if not wanted:
+        return 0
+    logged = await _logged_channels(session, [c.id for c, _ in wanted], min(p.window_start for _, p in wanted))
+    created = []
+    for customer, p in wanted:
+        channels = [ch for at, ch in logged.get(customer.id, []) if p.window_start <= at < p.window_end]
+        met = rules.fulfilled(p.contacts, p.kinds, channels)
+        created.append(
+            Obligation(
+                id=str(uuid.uuid4()),
+                customer_id=customer.id,
+                rule=p.rule,
+                period=p.period,
+                focus=p.focus,
+                window_start=p.window_start,
+                window_end=p.window_end,
+                contacts=p.contacts,
+                kinds=list(p.kinds),
+                channels=channels,
+                status="met" if met else "open",
+                owner=customer.owner,
+                team=customer.team,
+                due_at=None if met else p.window_end,
+                met_at=now if met else None,
+                created_at=now,
+            )
+        )
+    session.add_all(created)
+    await plans.create_for_obligations(
+        session, [(ob, p.channel, customer.team) for ob, (customer, p) in zip(created, wanted, strict=True)], now
+    )
+    return len(created)
+
+
+def _key(ob: Obligation) -> tuple[str, datetime, datetime, int, tuple[str, ...]]:
+    return (ob.rule, ob.window_start, ob.window_end, ob.contacts, tuple(ob.kinds))
+
+
+async def _logged_channels(
+    session: AsyncSession, customer_ids: list[str], since: datetime
+) -> dict[str, list[tuple[datetime, str]]]:
+    query = select(Communication.customer_id, Communication.happened_at, Communication.channel).where(
+        Communication.customer_id.in_(set(customer_ids)), Communication.happened_at >= since
+    )
+    found: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for customer_id, at, channel in (await session.execute(query)).all():
+        found[customer_id].append((at, channel))
+    return found
+
+
+async def count_contact(session: AsyncSession, customer_id: str, channel: str, at: datetime) -> list[Obligation]:
+    """R-11: a logged contact inside an open obligation's window counts towards it; the ones now met."""
+    query = (
+        select(Obligation)
+        .where(
+            Obligation.customer_id == customer_id,
+            Obligation.status == "open",
+            Obligation.window_start <= at,
+            Obligation.window_end > at,
+        )
+        .with_for_update()
+    )
+    met = []
+    now = clock.now(session)
+    for ob in await session.scalars(query):
+        ob.channels = [*ob.channels, channel]
+        if rules.fulfilled(ob.contacts, ob.kinds, ob.channels):
+            ob.status, ob.met_at, ob.due_at = "met", now, None
+            metrics.OBLIGATIONS.labels(ob.rule, "met").inc()
+            met.append(ob)
+    await plans.finish_for_obligations(session, [ob.id for ob in met], "done", now)
+    return met
+
+
+async def close_missed(session: AsyncSession, due: Sequence[Obligation], now: datetime) -> None:
+    """Windows that ended without the contacts they required: missed, announced; the plan was not done."""
+    for ob in due:
+        ob.status, ob.due_at, ob.closed_at = "missed", None, now
+        metrics.OBLIGATIONS.labels(ob.rule, "missed").inc()
+    await plans.finish_for_obligations(session, [ob.id for ob in due], "not_done", now)
+    await record_events(
+        session,
+        [
+            (
+                ObligationMissedV1(
+                    obligation_id=ob.id,
+                    customer_id=ob.customer_id,
+                    rule=ob.rule,
+                    window_start=ob.window_start,
+                    window_end=ob.window_end,
+                    kinds_required=list(ob.kinds),
+                    owner=ob.owner,
+                    team=ob.team,
+                ),
+                ob.id,
+                1,
+            )
+            for ob in due
+        ],
+    )
+
+
+async def move_owner(session: AsyncSession, customer_id: str, owner: str | None, team: str | None) -> None:
+    await session.execute(
+        update(Obligation)
+        .where(Obligation.customer_id == customer_id, Obligation.status == "open")
+        .values(owner=owner, team=team)
+    )
+
+
+async def repoint(session: AsyncSession, merged_id: str, survivor_id: str) -> None:
+    """Merge: what the merged customer met or missed counts for the survivor; its open windows end (the survivor
+    has its own)."""
+    now = clock.now(session)
+    await session.execute(
+        update(Obligation)
+        .where(Obligation.customer_id == merged_id, Obligation.status == "open")
+        .values(status="cancelled", due_at=None, closed_at=now)
+    )
+    await session.execute(update(Obligation).where(Obligation.customer_id == merged_id).values(customer_id=survivor_id))
