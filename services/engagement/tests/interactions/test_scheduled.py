@@ -1,0 +1,78 @@
+"""Silent customers (R-16) on PostgreSQL and RabbitMQ: 90 days without an interaction opens one reactivation task,
+even with two replicas; an interaction (a case, a communication) restarts the clock; the owner records why."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contracts import Envelope
+from contracts.events.cases import CaseReceivedV1
+from engagement.interactions import scheduled
+from servicekit.db import Database
+from servicekit.testing import bearer, eventually, outbox_events, publish
+
+pytestmark = pytest.mark.integration
+
+MING = bearer("ming", "sales", team="east")
+REGISTERED = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
+
+
+def case_received(customer_id: str, at: datetime) -> Envelope:
+    case_id = str(uuid.uuid4())
+    event = CaseReceivedV1(
+        case_id=case_id,
+        number="TS-2026-000001",
+        customer_id=customer_id,
+        kind="inquiry",
+        channel="hotline",
+        severity="normal",
+        cause_category=None,
+        department="customer_service",
+        owner=None,
+        team=None,
+        received_at=at,
+    )
+    return Envelope.wrap(event, producer="complaints", aggregate_id=case_id, aggregate_version=1)
+
+
+async def test_a_customer_silent_for_90_days_gets_one_reactivation_task(client, service, register) -> None:
+    silent = await register(owner="ming", team="east", registered_at=REGISTERED)
+    active = await register(owner="ming", team="east", registered_at=REGISTERED)
+    await publish(case_received(active, REGISTERED + timedelta(days=40)))
+
+    async def moved() -> bool:
+        last = (await client.get(f"/customers/{active}/last-interaction", headers=MING)).json()
+        return last["kind"] == "case_received"
+
+    assert await eventually(moved)
+    day_91 = REGISTERED + timedelta(days=91)
+    first, second = Database(service.db.url, service="engagement"), Database(service.db.url, service="engagement")
+    for db in (first, second):
+        db.session_info.update(service.db.session_info)
+    try:
+        await asyncio.gather(scheduled.find_silent(first, now=day_91), scheduled.find_silent(second, now=day_91))
+        await scheduled.find_silent(first, now=day_91 + timedelta(days=30))  # still silent: no second task
+    finally:
+        await first.dispose()
+        await second.dispose()
+    tasks = (await client.get(f"/reactivation-tasks?customer_id={silent}", headers=MING)).json()["items"]
+    assert len(tasks) == 1
+    assert (tasks[0]["owner"], tasks[0]["status"]) == ("ming", "open")
+    assert (await client.get(f"/reactivation-tasks?customer_id={active}", headers=MING)).json()["items"] == []
+    [opened] = await outbox_events(service, silent, "engagement.reactivation_task_opened.v1")
+    assert opened["data"]["silent_days"] == 91
+
+    bad = await client.post(f"/reactivation-tasks/{tasks[0]['id']}/done", headers=MING, json={"reason_code": "busy"})
+    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "reason_code")
+    done = await client.post(
+        f"/reactivation-tasks/{tasks[0]['id']}/done",
+        headers=MING,
+        json={"reason_code": "customer_unreachable", "note": "电话无人接听"},
+    )
+    assert (done.json()["status"], done.json()["reason_code"]) == ("done", "customer_unreachable")
+    other_team = bearer("wang", "sales", team="west")
+    assert (await client.get(f"/reactivation-tasks?customer_id={silent}", headers=other_team)).json()["items"] == []
