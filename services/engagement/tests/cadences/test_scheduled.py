@@ -32,7 +32,8 @@ async def test_high_value_customer_obligations_are_met_by_a_call_and_an_online_c
     client, service, register
 ) -> None:
     service.clock.set(MAY_6)
-    customer = await register(owner="ming", team="east", tier="high", stage="cooperation", registered_at=MAY_6 - timedelta(hours=2))
+    registered = MAY_6 - timedelta(hours=2)
+    customer = await register(owner="ming", team="east", tier="high", stage="cooperation", registered_at=registered)
     planned = await obligations(client, customer)
     assert set(planned) == {"high_value", "new", "onboarding"}
     assert (planned["high_value"]["contacts"], planned["high_value"]["kinds"]) == (2, ["phone", "online"])
