@@ -162,6 +162,32 @@ def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) ->
     assert ("email", "sent") in outcomes
 
 
+def test_an_administrator_keeps_the_business_calendar_current_with_crm_calendar(system, tmp_path: Path) -> None:
+    env, _ = system
+
+    def crm(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*CRM, "calendar", *args], env=env, capture_output=True, text=True, timeout=60)
+
+    years = crm("years")
+    assert years.returncode == 0, years.stderr
+    assert "2026  library" in years.stdout and "2027" not in years.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,again\n", encoding="utf-8")
+    refused = crm("import", str(bad))
+    assert refused.returncode == 1 and "line 3.date" in refused.stderr and "twice" in refused.stderr
+    example = Path(__file__).parents[1] / "docs" / "examples" / "calendar-2027.example.yaml"
+    imported = crm("import", str(example), "--note", "example")
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 35 day(s) for 2027" in imported.stdout
+    shown = crm("show", "2027")
+    assert (
+        shown.returncode == 0 and "source company" in shown.stdout and "2027-02-10 wed  off      春节" in shown.stdout
+    )
+    assert "2027  company" in crm("years").stdout
+    assert crm("set-day", "2027-06-01", "--holiday", "--name", "company outing").returncode == 0
+    assert "2027-06-01  holiday  company outing" in crm("entries", "--year", "2027").stdout
+
+
 def test_crm_up_without_a_broker_says_how_to_get_one(tmp_path: Path) -> None:
     env = {**system_env(tmp_path, "sqlite"), "CRM_BROKER_URL": "amqp://guest:guest@127.0.0.1:1/"}
     result = subprocess.run([*CRM, "up"], env=env, capture_output=True, text=True, timeout=60)

@@ -4,11 +4,11 @@ Each concept defines its own tables; importing them here makes the metadata whol
 
 from __future__ import annotations
 
-from complaints.base import Base, kit
 from complaints.calendar.models import CalendarRecompute, calendar_book
 from complaints.cases.models import Case, CustomerView, TimelineEntry
 from complaints.compensations.models import Compensation
 from complaints.corrective_actions.models import CorrectiveAction
+from complaints.database import Base, kit
 from complaints.sla.models import ClockEntry, SlaTargetRow
 
 __all__ = [

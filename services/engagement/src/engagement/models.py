@@ -4,11 +4,11 @@ Each concept defines its own tables; importing them here makes the metadata whol
 
 from __future__ import annotations
 
-from engagement.base import Base, kit
 from engagement.cadences.models import CadencePolicyRow, Obligation
 from engagement.calendar.models import calendar_book
 from engagement.communications.models import Communication
 from engagement.crisis.models import CrisisSwitch
+from engagement.database import Base, kit
 from engagement.followups.models import FollowUp
 from engagement.interactions.models import LastInteraction, ReactivationTask
 from engagement.overrides.models import CadenceOverride

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from complaints.base import Base
+from complaints.database import Base
 from servicekit.calendar.store import calendar_table
 from servicekit.db import UTCDateTime
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from complaints.base import Base
+from complaints.database import Base
 from servicekit.db import UTCDateTime
 
 

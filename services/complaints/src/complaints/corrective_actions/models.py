@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from complaints.base import Base
+from complaints.database import Base
 from servicekit.db import UTCDateTime
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from complaints.base import Base
+from complaints.database import Base
 from servicekit.db import UTCDateTime
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engagement.base import Base
+from engagement.database import Base
 from servicekit.calendar.store import calendar_table
 
 calendar_book = calendar_table(Base.metadata)

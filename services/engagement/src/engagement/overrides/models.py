@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engagement.base import Base
+from engagement.database import Base
 from servicekit.db import UTCDateTime
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engagement.base import Base
+from engagement.database import Base
 from servicekit.db import UTCDateTime
 
 
