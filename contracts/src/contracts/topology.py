@@ -56,6 +56,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     ),
     # R-11/R-12 "has an open complaint" segment; R-16 cases received or closed are interactions
     Subscription("engagement", "case-events", ("case.received.v1", "case.closed.v1")),
+    # R-16 a survey response is an interaction; R-35 a low score is a recovery to-do for the account owner
+    Subscription("engagement", "survey-events", ("survey.response_recorded.v1", "survey.low_score_recorded.v1")),
     # rule 7: every service that computes working time keeps its copy of the company calendar (R-15 to-dos)
     Subscription("engagement", "calendar", ("calendar.changed.v1",)),
     # the complaints service's local read model of customers (name, tier, owner, time zone)
@@ -74,9 +76,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     # figures that re-derive the value tier (orders from other systems, complaints)
     Subscription("customer", "figures", ("order.figures_reported.v1", "case.received.v1")),
     # R-14 need changes -> need tags or pending key-information changes; R-16 last contact
-    Subscription(
-        "customer", "engagement-events", ("engagement.need_changed.v1", "engagement.last_interaction_changed.v1")
-    ),
+    Subscription("customer", "engagement-events", ("communication.need_changed.v1", "last_interaction.changed.v1")),
     # an unsubscribe link used in the notifier withdraws the consent of record
     Subscription("customer", "consent", ("notification.unsubscribed.v1",)),
     # the notifier's recipient list: contact points, language, time zone, consent; erasure

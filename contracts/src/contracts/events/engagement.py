@@ -23,7 +23,7 @@ class NeedKind(StrEnum):
 class CommunicationRecordedV1(Event):
     """R-14: a contact with a customer was written down (the JL- record)."""
 
-    event_type: ClassVar[str] = "engagement.communication_recorded.v1"
+    event_type: ClassVar[str] = "communication.recorded.v1"
     aggregate: ClassVar[str] = "communication"
 
     communication_id: str
@@ -41,7 +41,7 @@ class NeedChangedV1(Event):
     """R-14: a need the customer voiced in a contact; the customer service makes it a need tag (R-04) or, for core
     needs and contact positions, a pending change awaiting a second confirmation (R-05)."""
 
-    event_type: ClassVar[str] = "engagement.need_changed.v1"
+    event_type: ClassVar[str] = "communication.need_changed.v1"
     aggregate: ClassVar[str] = "communication"
 
     communication_id: str
@@ -67,7 +67,7 @@ class _TodoEvent(Event):
 class TodoOpenedV1(_TodoEvent):
     """R-15: a promise made to a customer became a to-do with a due time in working time."""
 
-    event_type: ClassVar[str] = "engagement.todo_opened.v1"
+    event_type: ClassVar[str] = "todo.opened.v1"
 
     communication_id: str | None = None
 
@@ -75,13 +75,13 @@ class TodoOpenedV1(_TodoEvent):
 class TodoOverdueV1(_TodoEvent):
     """R-15: the due time passed before the customer was told the outcome; the owner is reminded."""
 
-    event_type: ClassVar[str] = "engagement.todo_overdue.v1"
+    event_type: ClassVar[str] = "todo.overdue.v1"
 
 
 class TodoEscalatedV1(_TodoEvent):
     """R-15: an overdue to-do goes to the owner's supervisor, once."""
 
-    event_type: ClassVar[str] = "engagement.todo_escalated.v1"
+    event_type: ClassVar[str] = "todo.escalated.v1"
 
     to_roles: list[str]
 
@@ -89,7 +89,7 @@ class TodoEscalatedV1(_TodoEvent):
 class TodoClosedV1(_TodoEvent):
     """R-15: resolved and the customer informed: the loop is closed."""
 
-    event_type: ClassVar[str] = "engagement.todo_closed.v1"
+    event_type: ClassVar[str] = "todo.closed.v1"
 
     closed_at: datetime
     overdue: bool
@@ -98,7 +98,7 @@ class TodoClosedV1(_TodoEvent):
 class CrisisModeChangedV1(Event):
     """R-11 (the epidemic rules): crisis mode switched on or off; every cadence tightens while it is on."""
 
-    event_type: ClassVar[str] = "engagement.crisis_mode_changed.v1"
+    event_type: ClassVar[str] = "crisis_mode.changed.v1"
     aggregate: ClassVar[str] = "crisis_mode"
 
     on: bool
@@ -110,7 +110,7 @@ class CrisisModeChangedV1(Event):
 class ObligationMissedV1(Event):
     """R-11: a cadence window closed without the contacts it required."""
 
-    event_type: ClassVar[str] = "engagement.obligation_missed.v1"
+    event_type: ClassVar[str] = "obligation.missed.v1"
     aggregate: ClassVar[str] = "obligation"
 
     obligation_id: str
@@ -127,8 +127,8 @@ class LastInteractionChangedV1(Event):
     """R-16: the customer's latest interaction (communication, case received or closed, survey response); the
     customer service keeps it as `last_contact_at`."""
 
-    event_type: ClassVar[str] = "engagement.last_interaction_changed.v1"
-    aggregate: ClassVar[str] = "customer"
+    event_type: ClassVar[str] = "last_interaction.changed.v1"
+    aggregate: ClassVar[str] = "last_interaction"  # one per customer: the aggregate id is the customer id
 
     customer_id: str
     last_interaction_at: datetime
@@ -139,8 +139,8 @@ class ReactivationTaskOpenedV1(Event):
     """R-16: no interaction for the configured days (90): the owner is asked to reach out and say why contact
     lapsed."""
 
-    event_type: ClassVar[str] = "engagement.reactivation_task_opened.v1"
-    aggregate: ClassVar[str] = "customer"
+    event_type: ClassVar[str] = "reactivation_task.opened.v1"
+    aggregate: ClassVar[str] = "reactivation_task"
 
     task_id: str
     customer_id: str

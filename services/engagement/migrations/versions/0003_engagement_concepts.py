@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-30 16:32:27.150009
+Create Date: 2026-11-30 16:43:38.360043
 """
 
 from collections.abc import Sequence
@@ -207,8 +207,10 @@ def upgrade() -> None:
         sa.Column("next_check_at", servicekit.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.Column("source_key", sa.String(length=120), nullable=True),
         sa.Column("created_at", servicekit.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_todos")),
+        sa.UniqueConstraint("source_key", name=op.f("uq_todos_source_key")),
     )
     with op.batch_alter_table("todos", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_todos_communication_id"), ["communication_id"], unique=False)

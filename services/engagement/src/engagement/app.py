@@ -20,6 +20,7 @@ from engagement.plans import api as plans_api
 from engagement.segments import consumers as segments_consumers
 from engagement.settings import engagement_settings
 from engagement.todos import api as todos_api
+from engagement.todos import consumers as todos_consumers
 from engagement.todos import scheduled as todos_scheduled
 from servicekit.calendar.copy import keep_calendar_copy
 from servicekit.runtime import ServiceRuntime
@@ -53,6 +54,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.consume("case-events", segments_consumers.on_case_event)
     calendar = keep_calendar_copy(service, calendar_book)  # working days for to-dos
     service.app.state.calendar = calendar
+    service.consume("survey-events", todos_consumers.on_survey_event(calendar))  # R-16 interaction, R-35 recovery
     every = settings.pass_interval_seconds
     service.every("obligations pass", every, lambda: cadences_scheduled.close_due_obligations(service.db))
     service.every("re-plan pass", every, lambda: cadences_scheduled.replan_pass(service.db))

@@ -18,6 +18,9 @@ class EngagementSettings(BaseSettings):
     escalate_after_working_hours: float = Field(
         default=8, ge=0, description="R-15: an overdue to-do escalates this much working time after its due time"
     )
+    recovery_working_hours: float = Field(
+        default=8, gt=0, description="R-35: a low survey score's recovery to-do is due within this working time"
+    )
     calendar: str = Field(default="office", description="R-15: the business calendar of to-do due times")
     pass_batch_size: int = Field(default=500, ge=1, description="due rows claimed per transaction by each pass")
     pass_interval_seconds: float = Field(default=5.0, gt=0)

@@ -64,7 +64,7 @@ async def test_a_missed_window_is_announced_and_the_next_one_opens(client, servi
     assert missed["id"] == may["id"]
     [june] = (await obligations(client, customer)).values()
     assert june["window_start"] == "2026-05-31T16:00:00Z"  # 1 June in Shanghai
-    [event] = await outbox_events(service, may["id"], "engagement.obligation_missed.v1")
+    [event] = await outbox_events(service, may["id"], "obligation.missed.v1")
     assert event["data"]["owner"] == "ming"
     not_done = (await client.get(f"/plans?customer_id={customer}&status=not_done", headers=MING)).json()["items"]
     assert [p["obligation_id"] for p in not_done] == [may["id"]]
@@ -95,7 +95,7 @@ async def test_crisis_mode_tightens_every_cadence_and_off_restores_it(client, se
     assert {"stable", "crisis"} <= set(met)  # nothing logged is lost
     restored = await client.get(f"/obligations?customer_id={customer}", headers=MING)
     assert {o["rule"] for o in restored.json()["items"] if o["status"] in ("open", "met")} >= {"stable"}
-    changed = await outbox_events(service, "crisis-mode", "engagement.crisis_mode_changed.v1")
+    changed = await outbox_events(service, "crisis-mode", "crisis_mode.changed.v1")
     assert [e["data"]["on"] for e in changed][-2:] == [True, False]
 
 

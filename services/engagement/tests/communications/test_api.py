@@ -97,9 +97,9 @@ async def test_the_seed_records_are_entered_and_read_back(client, service, regis
     assert [f["kind"] for f in followups if f["rule"] == "R-14"] == ["next_follow_up"]
     assert local_date(next(f["due_at"] for f in followups if f["rule"] == "R-14")) == "2024-02-23"
 
-    [need] = await outbox_events(service, jl1["id"], "engagement.need_changed.v1")
+    [need] = await outbox_events(service, jl1["id"], "communication.need_changed.v1")
     assert need["data"]["kind"] == "tag" and need["data"]["customer_id"] == a
-    [last] = await outbox_events(service, a, "engagement.last_interaction_changed.v1")
+    [last] = await outbox_events(service, a, "last_interaction.changed.v1")
     assert datetime.fromisoformat(last["data"]["last_interaction_at"]) == datetime(2024, 2, 20, 2, 0, tzinfo=UTC)
     # another team sees neither the record nor the customer
     assert (await client.get(f"/communications/{jl1['id']}", headers=WEST)).status_code == 404

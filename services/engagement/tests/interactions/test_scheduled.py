@@ -63,7 +63,7 @@ async def test_a_customer_silent_for_90_days_gets_one_reactivation_task(client, 
     assert len(tasks) == 1
     assert (tasks[0]["owner"], tasks[0]["status"]) == ("ming", "open")
     assert (await client.get(f"/reactivation-tasks?customer_id={active}", headers=MING)).json()["items"] == []
-    [opened] = await outbox_events(service, silent, "engagement.reactivation_task_opened.v1")
+    [opened] = await outbox_events(service, silent, "reactivation_task.opened.v1")
     assert opened["data"]["silent_days"] == 91
 
     bad = await client.post(f"/reactivation-tasks/{tasks[0]['id']}/done", headers=MING, json={"reason_code": "busy"})

@@ -53,7 +53,7 @@ async def test_an_overdue_to_do_reminds_once_and_escalates_exactly_once_with_two
     much_later = later + timedelta(days=9)
     assert await two_replicas(service, lambda db: scheduled.chase_overdue(db, holder, now=much_later)) == [0, 0]
     for todo in ids:
-        assert len(await outbox_events(service, todo, "engagement.todo_overdue.v1")) == 1
-        [escalation] = await outbox_events(service, todo, "engagement.todo_escalated.v1")
+        assert len(await outbox_events(service, todo, "todo.overdue.v1")) == 1
+        [escalation] = await outbox_events(service, todo, "todo.escalated.v1")
         assert escalation["data"]["to_roles"] == ["supervisor"]
-    assert await outbox_events(service, closed_in_time, "engagement.todo_overdue.v1") == []
+    assert await outbox_events(service, closed_in_time, "todo.overdue.v1") == []

@@ -32,4 +32,6 @@ class Todo(Base):
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     version: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(100))
+    # what opened it when not a person, e.g. "survey-low-score:<response id>": one to-do per source (unique)
+    source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

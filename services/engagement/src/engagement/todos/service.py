@@ -4,14 +4,16 @@ erasure. Each step is an event the notifier can turn into messages. Never commit
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Event
 from contracts.events.engagement import TodoClosedV1, TodoOpenedV1
+from contracts.events.surveys import SurveyLowScoreRecordedV1
 from engagement.segments.models import KnownCustomer
+from engagement.settings import engagement_settings
 from engagement.todos import rules
 from engagement.todos.models import Todo
 from engagement.todos.schemas import TodoDue
@@ -149,3 +151,34 @@ async def erase(session: AsyncSession, customer_id: str) -> None:
         .values(status="cancelled", next_check_at=None)
     )
     await session.execute(update(Todo).where(Todo.customer_id == customer_id).values(title=ERASED, resolution=None))
+
+
+async def open_recovery_todo(
+    session: AsyncSession, event: SurveyLowScoreRecordedV1, customer: KnownCustomer | None, calendar: BusinessCalendar
+) -> Todo | None:
+    """R-35: a low survey score is one recovery to-do for the account owner, due in working hours on the business
+    calendar; a second event for the same response (a revision, a redelivery) opens nothing more."""
+    source_key = f"survey-low-score:{event.response_id}"
+    if await session.scalar(select(Todo.id).where(Todo.source_key == source_key)) is not None:
+        return None
+    now = clock.now(session)
+    owner = (customer.owner if customer else None) or event.owner
+    reasons = ", ".join(r.value for r in event.reasons) or "low score"
+    todo = Todo(
+        id=str(uuid.uuid4()),
+        customer_id=event.customer_id,
+        communication_id=None,
+        title=f"recover a low survey score ({reasons})"[:200],
+        owner=owner,
+        team=customer.team if customer else None,
+        due_at=calendar.add_working_time(now, timedelta(hours=engagement_settings().recovery_working_hours)),
+        status="open",
+        version=0,
+        created_by="surveys",
+        source_key=source_key,
+        created_at=now,
+    )
+    todo.next_check_at = todo.due_at
+    session.add(todo)
+    await emit(session, todo, TodoOpenedV1(**todo_fields(todo)))  # type: ignore[arg-type]
+    return todo
