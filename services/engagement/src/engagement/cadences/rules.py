@@ -110,8 +110,9 @@ class PlannedObligation:
     channel: str
 
     @property
-    def key(self) -> tuple[str, datetime, datetime, int, tuple[str, ...]]:
-        return (self.rule, self.window_start, self.window_end, self.contacts, self.kinds)
+    def key(self) -> tuple[str, datetime, datetime, int, tuple[str, ...], str]:
+        """Two obligations with one key are the same; any other change (e.g. the R-12 focus) replaces it."""
+        return (self.rule, self.window_start, self.window_end, self.contacts, self.kinds, self.focus)
 
 
 # The seed's defaults (客户关系管理维护操作指南, 沟通频率): new customers monthly, stable ones a quarterly in-depth

@@ -176,8 +176,8 @@ async def replan(session: AsyncSession, customers: Sequence[KnownCustomer], now:
     return len(created)
 
 
-def _key(ob: Obligation) -> tuple[str, datetime, datetime, int, tuple[str, ...]]:
-    return (ob.rule, ob.window_start, ob.window_end, ob.contacts, tuple(ob.kinds))
+def _key(ob: Obligation) -> tuple[str, datetime, datetime, int, tuple[str, ...], str]:
+    return (ob.rule, ob.window_start, ob.window_end, ob.contacts, tuple(ob.kinds), ob.focus)
 
 
 async def _logged_channels(
