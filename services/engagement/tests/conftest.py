@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from contracts import Envelope
+from servicekit.db import Database
 from servicekit.testing import app_service, bearer, customer_registered, eventually, publish, service_client
 
 
@@ -47,3 +49,20 @@ def register(client: Any) -> Registrar:
         return customer_id
 
     return registered
+
+
+@pytest.fixture
+def two_replicas(service: Any) -> Callable[[Callable[[Database], Awaitable[int]]], Awaitable[list[int]]]:
+    """Run a scheduled pass as two replicas at once: two connection pools on the run's database."""
+
+    async def run(job: Callable[[Database], Awaitable[int]]) -> list[int]:
+        first, second = Database(service.db.url, service="engagement"), Database(service.db.url, service="engagement")
+        for db in (first, second):
+            db.session_info.update(service.db.session_info)
+        try:
+            return list(await asyncio.gather(job(first), job(second)))
+        finally:
+            await first.dispose()
+            await second.dispose()
+
+    return run

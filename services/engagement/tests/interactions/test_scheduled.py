@@ -3,7 +3,6 @@ even with two replicas; an interaction (a case, a communication) restarts the cl
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +11,6 @@ import pytest
 from contracts import Envelope
 from contracts.events.cases import CaseReceivedV1
 from engagement.interactions import scheduled
-from servicekit.db import Database
 from servicekit.testing import bearer, eventually, outbox_events, publish
 
 pytestmark = pytest.mark.integration
@@ -39,7 +37,9 @@ def case_received(customer_id: str, at: datetime) -> Envelope:
     return Envelope.wrap(event, producer="complaints", aggregate_id=case_id, aggregate_version=1)
 
 
-async def test_a_customer_silent_for_90_days_gets_one_reactivation_task(client, service, register) -> None:
+async def test_a_customer_silent_for_90_days_gets_one_reactivation_task(
+    client, service, register, two_replicas
+) -> None:
     silent = await register(owner="ming", team="east", registered_at=REGISTERED)
     active = await register(owner="ming", team="east", registered_at=REGISTERED)
     await publish(case_received(active, REGISTERED + timedelta(days=40)))
@@ -50,15 +50,8 @@ async def test_a_customer_silent_for_90_days_gets_one_reactivation_task(client, 
 
     assert await eventually(moved)
     day_91 = REGISTERED + timedelta(days=91)
-    first, second = Database(service.db.url, service="engagement"), Database(service.db.url, service="engagement")
-    for db in (first, second):
-        db.session_info.update(service.db.session_info)
-    try:
-        await asyncio.gather(scheduled.find_silent(first, now=day_91), scheduled.find_silent(second, now=day_91))
-        await scheduled.find_silent(first, now=day_91 + timedelta(days=30))  # still silent: no second task
-    finally:
-        await first.dispose()
-        await second.dispose()
+    await two_replicas(lambda db: scheduled.find_silent(db, now=day_91))
+    await scheduled.find_silent(service.db, now=day_91 + timedelta(days=30))  # still silent: no second task
     tasks = (await client.get(f"/reactivation-tasks?customer_id={silent}", headers=MING)).json()["items"]
     assert len(tasks) == 1
     assert (tasks[0]["owner"], tasks[0]["status"]) == ("ming", "open")

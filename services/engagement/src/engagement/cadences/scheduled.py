@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.cadences import metrics, service
 from engagement.cadences.models import Obligation
+from engagement.passes import in_batches
 from engagement.segments.models import KnownCustomer
 from engagement.settings import engagement_settings
 from servicekit.db import Database
@@ -22,55 +23,40 @@ from servicekit.due import claim_due
 
 
 async def close_due_obligations(db: Database, *, now: datetime | None = None, batch_size: int | None = None) -> int:
-    started = time.perf_counter()
-    now = now or db.clock()
-    batch_size = batch_size or engagement_settings().pass_batch_size
-    handled = 0
-    while True:
-        async with db.session() as session:
-            due = select(Obligation).where(Obligation.due_at <= now).order_by(Obligation.due_at, Obligation.id)
-            rows = (await claim_due(session, due, limit=batch_size)).scalars().all()
-            if rows:
-                await service.close_missed(session, rows, now)
-                ids = sorted({r.customer_id for r in rows})
-                customers = (
-                    await session.scalars(
-                        select(KnownCustomer)
-                        .where(KnownCustomer.id.in_(ids))
-                        .order_by(KnownCustomer.id)
-                        .with_for_update()
-                    )
-                ).all()
-                await service.replan(session, customers, now)
-        handled += len(rows)
-        if len(rows) < batch_size:
-            break
-    metrics.PASS_SECONDS.labels("obligations").observe(time.perf_counter() - started)
-    metrics.PASS_HEARTBEAT.labels("obligations").set(time.time())
-    return handled
+    at = now or db.clock()
+    size = batch_size or engagement_settings().pass_batch_size
+
+    async def batch(session: AsyncSession) -> tuple[int, int]:
+        due = select(Obligation).where(Obligation.due_at <= at).order_by(Obligation.due_at, Obligation.id)
+        rows = (await claim_due(session, due, limit=size)).scalars().all()
+        if rows:
+            await service.close_missed(session, rows, at)
+            ids = sorted({r.customer_id for r in rows})
+            customers = await session.scalars(
+                select(KnownCustomer).where(KnownCustomer.id.in_(ids)).order_by(KnownCustomer.id).with_for_update()
+            )
+            await service.replan(session, customers.all(), at)
+        return len(rows), len(rows)
+
+    return await in_batches("obligations", db, size, batch)
 
 
 async def replan_pass(db: Database, *, now: datetime | None = None, batch_size: int | None = None) -> int:
-    started = time.perf_counter()
-    now = now or db.clock()
-    batch_size = batch_size or engagement_settings().pass_batch_size
-    handled = 0
-    while True:
-        async with db.session() as session:
-            version = (await service.load_policy(session)).version
-            behind = (
-                select(KnownCustomer)
-                .where(KnownCustomer.planned_version < version)
-                .order_by(KnownCustomer.planned_version, KnownCustomer.id)
-            )
-            customers = (await claim_due(session, behind, limit=batch_size)).scalars().all()
-            await service.replan(session, customers, now)
-        handled += len(customers)
-        if len(customers) < batch_size:
-            break
-    metrics.PASS_SECONDS.labels("replan").observe(time.perf_counter() - started)
-    metrics.PASS_HEARTBEAT.labels("replan").set(time.time())
-    return handled
+    at = now or db.clock()
+    size = batch_size or engagement_settings().pass_batch_size
+
+    async def batch(session: AsyncSession) -> tuple[int, int]:
+        version = (await service.load_policy(session)).version
+        behind = (
+            select(KnownCustomer)
+            .where(KnownCustomer.planned_version < version)
+            .order_by(KnownCustomer.planned_version, KnownCustomer.id)
+        )
+        customers = (await claim_due(session, behind, limit=size)).scalars().all()
+        await service.replan(session, customers, at)
+        return len(customers), len(customers)
+
+    return await in_batches("replan", db, size, batch)
 
 
 async def refresh_gauges(db: Database) -> None:

@@ -3,13 +3,13 @@ at the due time and escalates once to the supervisor after the configured workin
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.engagement import TodoEscalatedV1, TodoOverdueV1
-from engagement.cadences.metrics import PASS_HEARTBEAT, PASS_SECONDS
+from engagement.passes import in_batches
 from engagement.settings import engagement_settings
 from engagement.todos import metrics, rules
 from engagement.todos.models import Todo
@@ -24,40 +24,35 @@ ESCALATE_TO = ["supervisor"]
 async def chase_overdue(
     db: Database, holder: CalendarHolder, *, now: datetime | None = None, batch_size: int | None = None
 ) -> int:
-    started = time.perf_counter()
     settings = engagement_settings()
-    now = now or db.clock()
-    batch_size = batch_size or settings.pass_batch_size
+    at = now or db.clock()
+    size = batch_size or settings.pass_batch_size
     calendar = holder.calendar(settings.calendar)
     escalate_after = timedelta(hours=settings.escalate_after_working_hours)
-    handled = 0
-    while True:
-        async with db.session() as session:
-            due = (
-                select(Todo)
-                .where(Todo.next_check_at <= now, Todo.status.in_(rules.UNFINISHED))
-                .order_by(Todo.next_check_at, Todo.id)
+
+    async def batch(session: AsyncSession) -> tuple[int, int]:
+        due = (
+            select(Todo)
+            .where(Todo.next_check_at <= at, Todo.status.in_(rules.UNFINISHED))
+            .order_by(Todo.next_check_at, Todo.id)
+        )
+        todos = (await claim_due(session, due, limit=size)).scalars().all()
+        for todo in todos:
+            step = rules.overdue_step(
+                calendar, due=todo.due_at, reminded=todo.overdue_at is not None, escalate_after=escalate_after
             )
-            todos = (await claim_due(session, due, limit=batch_size)).scalars().all()
-            for todo in todos:
-                step = rules.overdue_step(
-                    calendar, due=todo.due_at, reminded=todo.overdue_at is not None, escalate_after=escalate_after
-                )
-                todo.next_check_at = step.next_check_at
-                if step.kind == "overdue":
-                    todo.overdue_at = now
-                    await emit(session, todo, TodoOverdueV1(**todo_fields(todo)))  # type: ignore[arg-type]
-                    metrics.REMINDERS.inc()
-                else:
-                    todo.escalated_at = now
-                    await emit(session, todo, TodoEscalatedV1(**todo_fields(todo), to_roles=ESCALATE_TO))  # type: ignore[arg-type]
-                    metrics.ESCALATIONS.inc()
-        handled += len(todos)
-        if len(todos) < batch_size:
-            break
-    PASS_SECONDS.labels("todos").observe(time.perf_counter() - started)
-    PASS_HEARTBEAT.labels("todos").set(time.time())
-    return handled
+            todo.next_check_at = step.next_check_at
+            if step.kind == "overdue":
+                todo.overdue_at = at
+                await emit(session, todo, TodoOverdueV1(**todo_fields(todo)))  # type: ignore[arg-type]
+                metrics.REMINDERS.inc()
+            else:
+                todo.escalated_at = at
+                await emit(session, todo, TodoEscalatedV1(**todo_fields(todo), to_roles=ESCALATE_TO))  # type: ignore[arg-type]
+                metrics.ESCALATIONS.inc()
+        return len(todos), len(todos)
+
+    return await in_batches("todos", db, size, batch)
 
 
 async def refresh_gauges(db: Database) -> None:
