@@ -8,9 +8,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from contracts.events.engagement import ObligationMissedV1
 from engagement.cadences import metrics, rules
@@ -113,11 +114,15 @@ async def replan(session: AsyncSession, customers: Sequence[KnownCustomer], now:
             select(CadenceOverride).where(CadenceOverride.customer_id.in_(ids), CadenceOverride.ended_at.is_(None))
         )
     }
-    open_rows: dict[str, list[Obligation]] = defaultdict(list)
-    for ob in await session.scalars(
-        select(Obligation).where(Obligation.customer_id.in_(ids), Obligation.status == "open")
-    ):
-        open_rows[ob.customer_id].append(ob)
+    open_rows: dict[str, list[tuple[str, ObligationKey]]] = defaultdict(list)
+    columns = (Obligation.rule, Obligation.window_start, Obligation.window_end, Obligation.contacts, Obligation.kinds)
+    found = await session.execute(
+        select(Obligation.id, Obligation.customer_id, *columns, Obligation.focus).where(
+            Obligation.customer_id.in_(ids), Obligation.status == "open"
+        )
+    )
+    for ob_id, customer_id, rule, start, end, contacts, kinds, focus in found.all():
+        open_rows[customer_id].append((ob_id, (rule, start, end, contacts, tuple(kinds), focus)))
     wanted: list[tuple[KnownCustomer, rules.PlannedObligation]] = []
     cancelled: list[str] = []
     for customer in customers:
@@ -130,11 +135,13 @@ async def replan(session: AsyncSession, customers: Sequence[KnownCustomer], now:
                 crisis=row.crisis_on,
                 override=override_of(overrides.get(customer.id)),
             )
-        existing = {_key(ob): ob for ob in open_rows[customer.id]}
+        existing = {key: ob_id for ob_id, key in open_rows[customer.id]}
         keys = {p.key for p in planned}
-        cancelled += [ob.id for key, ob in existing.items() if key not in keys]
+        cancelled += [ob_id for key, ob_id in existing.items() if key not in keys]
         wanted += [(customer, p) for p in planned if p.key not in existing]
-        customer.planned_version = row.version
+        set_committed_value(customer, "planned_version", row.version)
+    # one statement for the batch rather than one UPDATE per customer
+    await session.execute(update(KnownCustomer).where(KnownCustomer.id.in_(ids)).values(planned_version=row.version))
     if cancelled:
         await session.execute(
             update(Obligation)
@@ -150,34 +157,36 @@ async def replan(session: AsyncSession, customers: Sequence[KnownCustomer], now:
         channels = [ch for at, ch in logged.get(customer.id, []) if p.window_start <= at < p.window_end]
         met = rules.fulfilled(p.contacts, p.kinds, channels)
         created.append(
-            Obligation(
-                id=str(uuid.uuid4()),
-                customer_id=customer.id,
-                rule=p.rule,
-                period=p.period,
-                focus=p.focus,
-                window_start=p.window_start,
-                window_end=p.window_end,
-                contacts=p.contacts,
-                kinds=list(p.kinds),
-                channels=channels,
-                status="met" if met else "open",
-                owner=customer.owner,
-                team=customer.team,
-                due_at=None if met else p.window_end,
-                met_at=now if met else None,
-                created_at=now,
-            )
+            {
+                "id": str(uuid.uuid4()),
+                "customer_id": customer.id,
+                "rule": p.rule,
+                "period": p.period,
+                "focus": p.focus,
+                "window_start": p.window_start,
+                "window_end": p.window_end,
+                "contacts": p.contacts,
+                "kinds": list(p.kinds),
+                "channels": channels,
+                "status": "met" if met else "open",
+                "owner": customer.owner,
+                "team": customer.team,
+                "due_at": None if met else p.window_end,
+                "met_at": now if met else None,
+                "closed_at": None,
+                "note": None,
+                "created_at": now,
+            }
         )
-    session.add_all(created)
+    # plain multi-row INSERTs: a re-plan of many customers must not build ORM objects it never reads again
+    await session.execute(insert(Obligation.__table__), created)
     await plans.create_for_obligations(
         session, [(ob, p.channel, customer.team) for ob, (customer, p) in zip(created, wanted, strict=True)], now
     )
     return len(created)
 
 
-def _key(ob: Obligation) -> tuple[str, datetime, datetime, int, tuple[str, ...], str]:
-    return (ob.rule, ob.window_start, ob.window_end, ob.contacts, tuple(ob.kinds), ob.focus)
+ObligationKey = tuple[str, datetime, datetime, int, tuple[str, ...], str]
 
 
 async def _logged_channels(
@@ -218,8 +227,13 @@ async def count_contact(session: AsyncSession, customer_id: str, channel: str, a
 
 async def close_missed(session: AsyncSession, due: Sequence[Obligation], now: datetime) -> None:
     """Windows that ended without the contacts they required: missed, announced; the plan was not done."""
+    ids = [ob.id for ob in due]
+    await session.execute(
+        update(Obligation).where(Obligation.id.in_(ids)).values(status="missed", due_at=None, closed_at=now)
+    )
     for ob in due:
-        ob.status, ob.due_at, ob.closed_at = "missed", None, now
+        for name, value in (("status", "missed"), ("due_at", None), ("closed_at", now)):
+            set_committed_value(ob, name, value)
         metrics.OBLIGATIONS.labels(ob.rule, "missed").inc()
     await plans.finish_for_obligations(session, [ob.id for ob in due], "not_done", now)
     await record_events(

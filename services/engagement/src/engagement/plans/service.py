@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +23,6 @@ from servicekit import clock
 from servicekit.auth import Principal, account_filter, sees_account
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number, next_numbers
-
-if TYPE_CHECKING:
-    from engagement.cadences.models import Obligation
 
 NUMBER_PREFIX = "JH"  # 计划 maintenance plan numbers (R-10)
 ERASED = "erased"
@@ -72,39 +69,39 @@ async def create(session: AsyncSession, principal: Principal, data: PlanCreate) 
 
 
 async def create_for_obligations(
-    session: AsyncSession, items: Sequence[tuple[Obligation, str, str | None]], now: datetime
+    session: AsyncSession, items: Sequence[tuple[dict[str, Any], str, str | None]], now: datetime
 ) -> None:
-    """R-10/R-12/R-13: one generated plan per new obligation, with the segment's goal and content and the channel
-    its purpose calls for; the execution date is the window's last day."""
+    """R-10/R-12/R-13: one generated plan per new obligation (its row), with the segment's goal and content and
+    the channel its purpose calls for; the execution date is the window's last day."""
     zone = ZoneInfo(engagement_settings().zone)
     numbers = await next_numbers(session, NUMBER_PREFIX, len(items))
-    plans = []
+    rows = []
     for (ob, channel, team), number in zip(items, numbers, strict=True):
-        goal, content = cadence_rules.FOCUS[ob.focus]
-        last_day = date.fromordinal((ob.window_end.astimezone(zone).date()).toordinal() - 1)
-        plans.append(
-            MaintenancePlan(
-                id=str(uuid.uuid4()),
-                number=number,
-                customer_id=ob.customer_id,
-                cycle=cadence_rules.CYCLE_NAMES.get(ob.period, ob.period),
-                goal=goal,
-                content=f"{content} ({ob.contacts} contact(s): {', '.join(ob.kinds)})",
-                channel=channel,
-                owner=ob.owner,
-                team=team,
-                planned_on=last_day,
-                execute_on=last_day,
-                status="done" if ob.status == "met" else "planned",
-                source="cadence",
-                obligation_id=ob.id,
-                created_by="cadence",
-                created_at=now,
-                updated_at=now,
-                postponements=[],
-            )
+        goal, content = cadence_rules.FOCUS[ob["focus"]]
+        last_day = date.fromordinal(ob["window_end"].astimezone(zone).date().toordinal() - 1)
+        rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "number": number,
+                "customer_id": ob["customer_id"],
+                "cycle": cadence_rules.CYCLE_NAMES.get(ob["period"], ob["period"]),
+                "goal": goal,
+                "content": f"{content} ({ob['contacts']} contact(s): {', '.join(ob['kinds'])})",
+                "channel": channel,
+                "owner": ob["owner"],
+                "team": team,
+                "planned_on": last_day,
+                "execute_on": last_day,
+                "status": "done" if ob["status"] == "met" else "planned",
+                "note": None,
+                "source": "cadence",
+                "obligation_id": ob["id"],
+                "created_by": "cadence",
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-    session.add_all(plans)
+    await session.execute(insert(MaintenancePlan.__table__), rows)
 
 
 async def cancel_for_obligations(session: AsyncSession, obligation_ids: list[str], now: datetime) -> None:
