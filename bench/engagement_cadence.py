@@ -31,15 +31,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-from sqlalchemy import update
 
 import engagement
 from engagement.cadences import rules
-from engagement.cadences.models import CadencePolicyRow
 from engagement.cadences.scheduled import close_due_obligations, replan_pass
 from engagement.cadences.service import change_policy, load_policy
 from engagement.models import kit
-from engagement.segments.models import KnownCustomer
 from servicekit.db import Database
 from servicekit.migrations import upgrade
 from servicekit.outbox import Outbox
@@ -87,7 +84,12 @@ async def load(dsn: str, customers: int, now: datetime) -> list[str]:
     for n in range(10):
         customer_type, stage, tier = segment(n)
         facts = rules.CustomerFacts(customer_type, stage, tier, "normal", registered_at=registered)
-        facts_for[n] = (customer_type, stage, tier, rules.obligations_for(facts, rules.DEFAULT_POLICY, now=now, crisis=False))
+        facts_for[n] = (
+            customer_type,
+            stage,
+            tier,
+            rules.obligations_for(facts, rules.DEFAULT_POLICY, now=now, crisis=False),
+        )
     plan_number = 0
     try:
         for start in range(0, customers, CHUNK):
@@ -96,40 +98,130 @@ async def load(dsn: str, customers: int, now: datetime) -> list[str]:
                 customer_type, stage, tier, planned = facts_for[n % 10]
                 cid = ids[n]
                 customer_rows.append(
-                    (cid, f"KH-B-{n}", customer_type, stage, tier, "normal", "[]", "normal", "[]", f"owner{n % 500}",
-                     f"team{n % 20}", registered, 1, 1)
+                    (
+                        cid,
+                        f"KH-B-{n}",
+                        customer_type,
+                        stage,
+                        tier,
+                        "normal",
+                        "[]",
+                        "normal",
+                        "[]",
+                        f"owner{n % 500}",
+                        f"team{n % 20}",
+                        registered,
+                        1,
+                        1,
+                    )
                 )
                 for p in planned:
                     oid = str(uuid.uuid4())
                     obligation_rows.append(
-                        (oid, cid, p.rule, p.period, p.focus, p.window_start, p.window_end, p.contacts,
-                         json.dumps(list(p.kinds)), "[]", "open", f"owner{n % 500}", f"team{n % 20}", p.window_end, now)
+                        (
+                            oid,
+                            cid,
+                            p.rule,
+                            p.period,
+                            p.focus,
+                            p.window_start,
+                            p.window_end,
+                            p.contacts,
+                            json.dumps(list(p.kinds)),
+                            "[]",
+                            "open",
+                            f"owner{n % 500}",
+                            f"team{n % 20}",
+                            p.window_end,
+                            now,
+                        )
                     )
                     plan_number += 1
                     last_day = (p.window_end - timedelta(days=1)).date()
                     plan_rows.append(
-                        (str(uuid.uuid4()), f"JH-B-{plan_number}", cid, rules.CYCLE_NAMES[p.period], "goal", "content",
-                         p.channel, f"owner{n % 500}", f"team{n % 20}", last_day, last_day, "planned", "cadence", oid,
-                         "cadence", now, now)
+                        (
+                            str(uuid.uuid4()),
+                            f"JH-B-{plan_number}",
+                            cid,
+                            rules.CYCLE_NAMES[p.period],
+                            "goal",
+                            "content",
+                            p.channel,
+                            f"owner{n % 500}",
+                            f"team{n % 20}",
+                            last_day,
+                            last_day,
+                            "planned",
+                            "cadence",
+                            oid,
+                            "cadence",
+                            now,
+                            now,
+                        )
                     )
             await connection.copy_records_to_table(
                 "known_customers",
                 records=customer_rows,
-                columns=["id", "number", "customer_type", "stage", "tier", "service_level", "tags", "risk_state",
-                         "open_complaints", "owner", "team", "registered_at", "version", "planned_version"],
+                columns=[
+                    "id",
+                    "number",
+                    "customer_type",
+                    "stage",
+                    "tier",
+                    "service_level",
+                    "tags",
+                    "risk_state",
+                    "open_complaints",
+                    "owner",
+                    "team",
+                    "registered_at",
+                    "version",
+                    "planned_version",
+                ],
             )
             await connection.copy_records_to_table(
                 "obligations",
                 records=obligation_rows,
-                columns=["id", "customer_id", "rule", "period", "focus", "window_start", "window_end", "contacts",
-                         "kinds", "channels", "status", "owner", "team", "due_at", "created_at"],
+                columns=[
+                    "id",
+                    "customer_id",
+                    "rule",
+                    "period",
+                    "focus",
+                    "window_start",
+                    "window_end",
+                    "contacts",
+                    "kinds",
+                    "channels",
+                    "status",
+                    "owner",
+                    "team",
+                    "due_at",
+                    "created_at",
+                ],
             )
             await connection.copy_records_to_table(
                 "maintenance_plans",
                 records=plan_rows,
-                columns=["id", "number", "customer_id", "cycle", "goal", "content", "channel", "owner", "team",
-                         "planned_on", "execute_on", "status", "source", "obligation_id", "created_by", "created_at",
-                         "updated_at"],
+                columns=[
+                    "id",
+                    "number",
+                    "customer_id",
+                    "cycle",
+                    "goal",
+                    "content",
+                    "channel",
+                    "owner",
+                    "team",
+                    "planned_on",
+                    "execute_on",
+                    "status",
+                    "source",
+                    "obligation_id",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ],
             )
             log(f"  loaded {min(start + CHUNK, customers):,} customers")
         await connection.execute("VACUUM ANALYZE")
@@ -154,6 +246,22 @@ async def make_due(dsn: str, count: int, now: datetime) -> None:
         await connection.close()
 
 
+async def mark_behind(dsn: str, version: int, count: int) -> None:
+    """Every customer planned under the new version but `count` random ones, so the re-plan covers exactly those."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("UPDATE known_customers SET planned_version = $1", version)
+        await connection.execute(
+            """UPDATE known_customers SET planned_version = $1 WHERE id IN (
+                   SELECT id FROM known_customers ORDER BY random() LIMIT $2)""",
+            version - 1,
+            count,
+        )
+        await connection.execute("VACUUM ANALYZE known_customers")
+    finally:
+        await connection.close()
+
+
 async def run(args: argparse.Namespace) -> None:
     db_name = f"crm_bench_engagement_{os.getpid()}"
     await admin(f'CREATE DATABASE "{db_name}"')
@@ -167,7 +275,7 @@ async def run(args: argparse.Namespace) -> None:
             await load_policy(session)  # version 1, the defaults
         log(f"loading {args.customers:,} customers ({load_average()})")
         started = time.perf_counter()
-        ids = await load(dsn, args.customers, now)
+        await load(dsn, args.customers, now)
         log(f"loaded in {time.perf_counter() - started:.0f} s")
 
         pass_ms = []
@@ -179,12 +287,9 @@ async def run(args: argparse.Namespace) -> None:
             log(f"  obligations pass {rep + 1}: {handled} due closed and re-planned in {pass_ms[-1]:.0f} ms")
 
         async with db.session() as session:
-            await change_policy(session, by="bench", crisis_on=True)
-            version = (await session.get(CadencePolicyRow, 1)).version  # type: ignore[union-attr]
-            behind = set(random.sample(ids, args.replan))
-            await session.execute(
-                update(KnownCustomer).where(KnownCustomer.id.not_in(behind)).values(planned_version=version)
-            ) if args.replan < args.customers // 2 else None
+            policy = await change_policy(session, by="bench", crisis_on=True)
+            version = policy.version
+        await mark_behind(dsn, version, args.replan)
         log(f"crisis mode on: re-planning {args.replan:,} customers ({load_average()})")
         started = time.perf_counter()
         replanned = 0
