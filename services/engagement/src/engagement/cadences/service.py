@@ -25,6 +25,8 @@ from servicekit import clock
 from servicekit.outbox import record_events
 
 _ROW = 1
+# batch UPDATEs: the objects in the session are set by hand where still used; no search of the identity map
+BULK = {"synchronize_session": False}
 
 
 async def load_policy(session: AsyncSession, *, for_update: bool = False) -> CadencePolicyRow:
@@ -141,12 +143,16 @@ async def replan(session: AsyncSession, customers: Sequence[KnownCustomer], now:
         wanted += [(customer, p) for p in planned if p.key not in existing]
         set_committed_value(customer, "planned_version", row.version)
     # one statement for the batch rather than one UPDATE per customer
-    await session.execute(update(KnownCustomer).where(KnownCustomer.id.in_(ids)).values(planned_version=row.version))
+    await session.execute(
+        update(KnownCustomer).where(KnownCustomer.id.in_(ids)).values(planned_version=row.version),
+        execution_options=BULK,
+    )
     if cancelled:
         await session.execute(
             update(Obligation)
             .where(Obligation.id.in_(cancelled))
-            .values(status="cancelled", due_at=None, closed_at=now)
+            .values(status="cancelled", due_at=None, closed_at=now),
+            execution_options=BULK,
         )
         await plans.cancel_for_obligations(session, cancelled, now)
     if not wanted:
@@ -229,7 +235,8 @@ async def close_missed(session: AsyncSession, due: Sequence[Obligation], now: da
     """Windows that ended without the contacts they required: missed, announced; the plan was not done."""
     ids = [ob.id for ob in due]
     await session.execute(
-        update(Obligation).where(Obligation.id.in_(ids)).values(status="missed", due_at=None, closed_at=now)
+        update(Obligation).where(Obligation.id.in_(ids)).values(status="missed", due_at=None, closed_at=now),
+        execution_options=BULK,
     )
     for ob in due:
         for name, value in (("status", "missed"), ("due_at", None), ("closed_at", now)):

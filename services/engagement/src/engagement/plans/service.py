@@ -24,6 +24,7 @@ from servicekit.auth import Principal, account_filter, sees_account
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number, next_numbers
 
+BULK = {"synchronize_session": False}  # batch updates of rows the session does not hold
 NUMBER_PREFIX = "JH"  # 计划 maintenance plan numbers
 ERASED = "erased"
 
@@ -108,7 +109,8 @@ async def cancel_for_obligations(session: AsyncSession, obligation_ids: list[str
     await session.execute(
         update(MaintenancePlan)
         .where(MaintenancePlan.obligation_id.in_(obligation_ids), MaintenancePlan.status.in_(rules.OPEN))
-        .values(status="cancelled", updated_at=now)
+        .values(status="cancelled", updated_at=now),
+        execution_options=BULK,
     )
 
 
@@ -117,7 +119,8 @@ async def finish_for_obligations(session: AsyncSession, obligation_ids: list[str
         await session.execute(
             update(MaintenancePlan)
             .where(MaintenancePlan.obligation_id.in_(obligation_ids), MaintenancePlan.status.in_(rules.OPEN))
-            .values(status=status, updated_at=now)
+            .values(status=status, updated_at=now),
+            execution_options=BULK,
         )
 
 
