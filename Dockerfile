@@ -51,9 +51,11 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 # ---------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
 
+# production by default: a service refuses to start with a development secret or key (R-09, .env.example)
 ENV PYTHONUNBUFFERED=1 \
     PATH="/app/.venv/bin:${PATH}" \
-    CRM_VAR_DIR=/app/var
+    CRM_VAR_DIR=/app/var \
+    CRM_ENV=production
 
 RUN groupadd --system --gid 10001 crm \
  && useradd --system --uid 10001 --gid crm --home-dir /app --no-create-home --shell /usr/sbin/nologin crm

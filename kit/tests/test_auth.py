@@ -92,7 +92,7 @@ def test_account_visibility_r09() -> None:
     agent_east = Principal("alice", frozenset({Role.agent}), "east")
     assert sees_account(agent_east, owner=None, team="east")
     assert sees_account(agent_east, owner="alice", team="west")
-    assert sees_account(agent_east, owner=None, team=None)
+    assert not sees_account(agent_east, owner=None, team=None)  # no team: supervisors and above only
     assert not sees_account(agent_east, owner="bob", team="west")
     supervisor = Principal("sue", frozenset({Role.supervisor}), "north")
     assert sees_account(supervisor, owner="bob", team="west")

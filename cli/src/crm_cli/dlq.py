@@ -32,11 +32,12 @@ def dead_letter_queues(service: str | None) -> list[str]:
 
 
 def origin_queue(message: aio_pika.abc.AbstractIncomingMessage) -> str | None:
+    """The queue it died in last (x-death is most recent first): a retried message died first in its retry queue."""
     headers = message.headers or {}
-    if headers.get("x-first-death-queue"):
-        return str(headers["x-first-death-queue"])
     deaths = headers.get("x-death") or []
-    return str(deaths[0].get("queue")) if deaths else None
+    if deaths:
+        return str(deaths[0].get("queue"))
+    return str(headers["x-first-death-queue"]) if headers.get("x-first-death-queue") else None
 
 
 def describe(queue: str, message: aio_pika.abc.AbstractIncomingMessage) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def describe(queue: str, message: aio_pika.abc.AbstractIncomingMessage) -> dict[
         "message_id": message.message_id,
         "type": message.type,
         "origin_queue": origin_queue(message),
-        "reason": headers.get("x-first-death-reason") or (deaths[0].get("reason") if deaths else None),
+        "reason": deaths[0].get("reason") if deaths else headers.get("x-first-death-reason"),
         "deaths": sum(int(d.get("count", 1)) for d in deaths) if deaths else None,
         "bytes": len(message.body),
     }

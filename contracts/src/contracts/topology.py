@@ -79,13 +79,14 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("customer", "engagement-events", ("communication.need_changed.v1", "last_interaction.changed.v1")),
     # an unsubscribe link used in the notifier withdraws the consent of record
     Subscription("customer", "consent", ("notification.unsubscribed.v1",)),
-    # the notifier's recipient list: contact points, language, time zone, consent; erasure
+    # the notifier's recipient list: contact points, language, time zone, consent, owner and team; erasure
     Subscription(
         "notifier",
         "customer-events",
         (
             "customer.registered.v1",
             "customer.updated.v1",
+            "customer.owner_assigned.v1",
             "customer.contacts_changed.v1",
             "customer.consent_changed.v1",
             "customer.merged.v1",

@@ -8,33 +8,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request, params
-from sqlalchemy import or_
 
+from servicekit.access import OVERSIGHT, Role, roles_from_claim, sees_record, visible_filter
 from servicekit.errors import ApiError
 from servicekit.settings import CommonSettings, common_settings
 
 ALGORITHM = "HS256"
-
-
-class Role(StrEnum):
-    """Roles of the business rules (docs/business-rules.md, 部门职责)."""
-
-    agent = "agent"  # customer-service staff
-    complaint_handler = "complaint_handler"
-    order_handler = "order_handler"
-    sales = "sales"  # account owners
-    supervisor = "supervisor"
-    manager = "manager"
-    marketing = "marketing"
-    rnd = "rnd"
-    vice_president = "vice_president"
-    auditor = "auditor"
-    admin = "admin"
 
 
 @dataclass(frozen=True)
@@ -90,7 +73,7 @@ def verify_token(token: str, settings: CommonSettings | None = None) -> Principa
     except jwt.InvalidTokenError as exc:
         raise _unauthenticated(f"invalid token: {exc}") from None
     try:
-        roles = frozenset(Role(role) for role in claims.get("roles") or [])
+        roles = roles_from_claim(claims.get("roles"))
     except ValueError as exc:
         raise _unauthenticated(f"invalid token: {exc}") from None
     team = claims.get("team")
@@ -119,19 +102,7 @@ def require_roles(*roles: Role) -> params.Depends:
     return params.Depends(check)
 
 
-# roles that work every account, not only their team's (R-09: authorised roles)
-ALL_ACCOUNTS = (Role.supervisor, Role.manager, Role.vice_president, Role.auditor, Role.admin)
-
-
-def account_filter(principal: Principal, owner: Any, team: Any, *also: Any) -> Any:
-    """The SQL twin of `sees_account` over the given columns; None when the caller sees every account."""
-    if principal.has_any(*ALL_ACCOUNTS):
-        return None
-    return or_(owner == principal.subject, team.is_(None), team == principal.team, *also)
-
-
-def sees_account(principal: Principal, *, owner: str | None, team: str | None) -> bool:
-    """R-09 object-level access: all-account roles, the owner, the owning team; unassigned records are open."""
-    if principal.has_any(*ALL_ACCOUNTS) or owner == principal.subject:
-        return True
-    return team is None or team == principal.team
+# The object-level rules live in servicekit.access (R-09, docs/access.md); these names stay for older callers.
+ALL_ACCOUNTS = OVERSIGHT
+account_filter = visible_filter
+sees_account = sees_record

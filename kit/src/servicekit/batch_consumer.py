@@ -4,8 +4,9 @@ The kit's per-message consumer commits once per message; here up to `batch_size`
 most `max_wait` seconds) share one transaction: inbox rows + the handler's effects, one commit, then every
 message of the batch is acked (ack after commit, reliability rules 3 and 4). If the batch fails, each message
 runs in a savepoint: a permanent error (PermanentError, bad data) rolls back only that message, which is
-dead-lettered after the commit. Any other failure aborts the batch and each message is retried alone through
-the kit's per-message EventConsumer (redelivered, dead-lettered at the delivery limit).
+dead-lettered after the commit. Any other failure (a handler bug such as KeyError included) aborts the batch and
+each message is retried alone through the kit's per-message EventConsumer (parked in the retry queue,
+dead-lettered at the delivery limit).
 
 Services do not build one: `service.consume(purpose, handler, batch=N)` does, and the runtime runs it on its
 own aio-pika connection for as long as the service runs. The queue is declared (with its DLQ and delivery
@@ -174,7 +175,7 @@ class BatchConsumer:
                             await self.handler(session, envelope)
                     else:
                         await self.handler(session, envelope)
-                except (PermanentError, ValidationError, KeyError) as exc:
+                except (PermanentError, ValidationError) as exc:
                     log.error(
                         "event cannot be processed, dead-lettering",
                         extra={

@@ -2,17 +2,23 @@
 
 Quorum queues with an explicit delivery limit, dead-lettered at-least-once to
 `<service>.dlq`; bounded prefetch; manual acks after commit (reliability rules 3, 4).
+
+A failed message is retried through the broker, not by sleeping on it: the consumer republishes it (with
+confirm) to the `crm.retry` exchange with a per-message expiration, then acks it. `<service>.retry` holds it
+until it expires and dead-letters it back, by its routing key, to the `<service>.<purpose>` queue it came
+from; its prefetch slot is free at once. The attempt count travels in the `x-crm-attempts` header.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import aio_pika
+import aiormq
 from faststream import NoCast
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitMessage, RabbitQueue
@@ -44,6 +50,28 @@ class DeliveredMessage(Protocol):
     async def reject(self, requeue: bool = False) -> None: ...
 
 
+RETRY_EXCHANGE = "crm.retry"
+ATTEMPTS_HEADER = "x-crm-attempts"
+RETRY_DELAY_CAP_SECONDS = 30.0
+# set by the broker on each dead-lettering; a retried copy starts without them so `crm dlq` sees its last death
+_DEATH_HEADERS = frozenset(
+    {
+        "x-death",
+        "x-delivery-count",
+        "x-first-death-exchange",
+        "x-first-death-queue",
+        "x-first-death-reason",
+        "x-last-death-exchange",
+        "x-last-death-queue",
+        "x-last-death-reason",
+    }
+)
+
+
+def retry_queue(service: str) -> str:
+    return f"{service}.retry"
+
+
 class PermanentError(Exception):
     """The message can never succeed (bad data, unknown reference): dead-letter it without retrying."""
 
@@ -60,14 +88,25 @@ def queue_arguments(service: str, delivery_limit: int) -> dict[str, Any]:
     }
 
 
+def retry_queue_arguments() -> dict[str, Any]:
+    # no dead-letter routing key: an expired message goes back under its own, the name of its work queue
+    return {
+        "x-queue-type": "quorum",
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+
+
 async def declare_topology(
     broker_url: str, delivery_limit: int, subscriptions: tuple[Subscription, ...] = SUBSCRIPTIONS
 ) -> None:
-    """Declare the exchange and every consumer's queue, DLQ and bindings; idempotent."""
+    """Declare the exchange and every consumer's queue, DLQ, retry queue and bindings; idempotent."""
     connection = await aio_pika.connect(broker_url, timeout=10)
     async with connection:
         channel = await connection.channel()
         exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        retry_exchange = await channel.declare_exchange(RETRY_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True)
         for sub in subscriptions:
             await channel.declare_queue(sub.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"})
             queue = await channel.declare_queue(
@@ -75,6 +114,10 @@ async def declare_topology(
             )
             for event_type in sub.event_types:
                 await queue.bind(exchange, routing_key=event_type)
+            retry = await channel.declare_queue(
+                retry_queue(sub.service), durable=True, arguments=retry_queue_arguments()
+            )
+            await retry.bind(retry_exchange, routing_key=sub.queue)
 
 
 async def count_dead_letters(broker_url: str, service: str) -> int:
@@ -121,8 +164,7 @@ class EventConsumer:
 
     async def __call__(self, message: DeliveredMessage) -> None:
         raw = message.raw_message
-        delivered = (raw.headers or {}).get("x-delivery-count")
-        attempt = (int(delivered) if isinstance(delivered, (int, str)) else 0) + 1
+        attempt = attempt_of(raw)
         try:
             envelope = Envelope.model_validate_json(raw.body)
         except ValidationError as exc:
@@ -135,7 +177,7 @@ class EventConsumer:
         started = time.perf_counter()
         try:
             outcome = await self._process(envelope)
-        except (PermanentError, ValidationError, KeyError) as exc:
+        except (PermanentError, ValidationError) as exc:  # a handler bug (KeyError...) is retried like any error
             log.error(
                 "event cannot be processed, dead-lettering",
                 extra={
@@ -179,16 +221,53 @@ class EventConsumer:
             log.error("event failed on its last delivery, dead-lettering", extra=details)
             await self._dead_letter(message)
             return
-        # back off before handing it back, so a failing message never spins in a tight loop
-        delay = min(30.0, self.retry_backoff * 2 ** (attempt - 1))
+        # backed off in the broker's retry queue, so a failing message never spins nor holds a prefetch slot asleep
+        delay = min(RETRY_DELAY_CAP_SECONDS, self.retry_backoff * 2 ** (attempt - 1))
         log.warning("event failed, will be redelivered", extra={**details, "retry_in_s": delay})
-        await asyncio.sleep(delay)
-        await message.nack(requeue=True)
+        try:
+            await publish_retry(message.raw_message, self.sub.queue, attempt, delay)
+        except Exception as publish_error:  # broker going away: hand it back; it is redelivered when it returns
+            log.warning("cannot park the event for retry", extra={**details, "error": repr(publish_error)[:300]})
+            with contextlib.suppress(Exception):
+                await message.nack(requeue=True)
+            self._count("retried")
+            return
+        await message.ack()
         self._count("retried")
 
     async def _dead_letter(self, message: DeliveredMessage) -> None:
         await message.reject(requeue=False)
         self._count("dead_lettered")
+
+
+def attempt_of(raw: aio_pika.abc.AbstractIncomingMessage) -> int:
+    """This delivery's number: earlier retries through the retry queue plus redeliveries of this copy, plus one."""
+    headers = raw.headers or {}
+    counts = [headers.get(ATTEMPTS_HEADER), headers.get("x-delivery-count")]
+    return sum(int(c) for c in counts if isinstance(c, (int, str)) and str(c).isdigit()) + 1
+
+
+async def publish_retry(raw: aio_pika.abc.AbstractIncomingMessage, queue: str, attempt: int, delay: float) -> None:
+    """A copy of `raw` to `<service>.retry`, back in `queue` after `delay` seconds; returns once confirmed."""
+    headers = {k: v for k, v in (raw.headers or {}).items() if k not in _DEATH_HEADERS}
+    headers[ATTEMPTS_HEADER] = attempt
+    properties = aiormq.spec.Basic.Properties(
+        content_type=raw.content_type,
+        content_encoding=raw.content_encoding,
+        headers=headers,
+        delivery_mode=2,
+        correlation_id=raw.correlation_id,
+        message_id=raw.message_id,
+        timestamp=raw.timestamp,
+        message_type=raw.type,
+        app_id=raw.app_id,
+        expiration=str(max(1, int(delay * 1000))),
+    )
+    confirmation = await raw.channel.basic_publish(
+        raw.body, exchange=RETRY_EXCHANGE, routing_key=queue, properties=properties, mandatory=True, timeout=10
+    )
+    if confirmation is not None and not isinstance(confirmation, aiormq.spec.Basic.Ack):
+        raise RuntimeError(f"the broker did not confirm the retry copy: {confirmation!r}")
 
 
 def register_consumer(

@@ -3,8 +3,10 @@
 `record_event` writes the envelope in the caller's transaction. The relay, woken
 right after that commit (slow poll as fallback), publishes with publisher
 confirms, mandatory routing and persistent delivery, message_id = event id, and
-marks a row published only once the broker has confirmed it. Rows that fail are
-retried with exponential backoff; rows are claimed with `servicekit.due.claim_due` (FOR UPDATE SKIP
+marks a row published only once the broker has confirmed it. Rows the broker refuses are
+retried with exponential backoff; rows that failed because the connection was lost are not the rows' fault
+and stay due: the relay reconnects every `reconnect_seconds` and publishes the whole backlog at once when
+the broker is back. Rows are claimed with `servicekit.due.claim_due` (FOR UPDATE SKIP
 LOCKED on PostgreSQL) so no row is published by two relays at once.
 """
 
@@ -107,6 +109,7 @@ class OutboxRelay:
         batch_size: int = 200,
         poll_seconds: float = 2.0,
         publish_timeout: float = 10.0,
+        reconnect_seconds: float = 0.5,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -115,6 +118,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.publish_timeout = publish_timeout
+        self.reconnect_seconds = reconnect_seconds
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -152,17 +156,35 @@ class OutboxRelay:
                 await self.refresh_gauges()
                 published = await self.publish_pending()
                 failures = 0
-            except Exception as exc:  # broker or database down: back off, keep every row
+            except Exception as exc:  # broker or database down: keep every row
                 failures += 1
-                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
-                log.warning("outbox relay cannot publish, retrying", extra={"error": repr(exc), "retry_in_s": delay})
                 await self._disconnect()
                 with contextlib.suppress(Exception):  # the database may be what is down
                     await self.refresh_gauges(force=True)
+                if _is_connection_error(exc):
+                    log.warning("outbox relay lost the broker, reconnecting", extra={"error": repr(exc)})
+                    await self._reconnect()
+                    continue
+                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                log.warning("outbox relay cannot publish, retrying", extra={"error": repr(exc), "retry_in_s": delay})
                 await self._sleep(delay)
                 continue
+            if published and self._exchange is None:
+                continue  # the connection broke mid-batch: reconnect now, its rows are still due
             if published < self.batch_size:
                 await self._sleep(self.poll_seconds)
+
+    async def _reconnect(self) -> None:
+        """Try the broker every `reconnect_seconds` (a refused connect costs nothing) and return as soon as it
+        answers, so the backlog drains the moment the broker is back rather than after a long backoff."""
+        while not self._stopping:
+            try:
+                await self._ensure_exchange()
+                log.info("outbox relay reconnected to the broker")
+                return
+            except Exception:  # still down
+                await self._disconnect()
+            await asyncio.sleep(random.uniform(0.5, 1.0) * self.reconnect_seconds * 2)
 
     async def _sleep(self, seconds: float) -> None:
         try:
@@ -222,7 +244,14 @@ class OutboxRelay:
             await session.execute(update(t).where(t.c.seq.in_(unroutable)).values(published_at=now, unroutable=True))
             log.warning("outbox events had no queue bound", extra={"count": len(unroutable)})
         failed = [(row, exc) for row, exc in zip(rows, outcomes, strict=True) if isinstance(exc, BaseException)]
+        lost = any(_is_connection_error(exc) for _, exc in failed)
         for row, exc in failed:
+            if _is_connection_error(exc):
+                # not this row's fault: it stays due and goes out as soon as the relay has reconnected
+                await session.execute(
+                    update(t).where(t.c.seq == row.seq).values(attempts=row.attempts + 1, last_error=repr(exc)[:500])
+                )
+                continue
             await session.execute(
                 update(t)
                 .where(t.c.seq == row.seq)
@@ -240,7 +269,7 @@ class OutboxRelay:
             log.warning(
                 "outbox events not confirmed, will retry", extra={"count": len(failed), "error": repr(failed[0][1])}
             )
-            if any(_is_connection_error(exc) for _, exc in failed):
+            if lost:
                 await self._disconnect()
 
     async def refresh_gauges(self, *, force: bool = False) -> None:

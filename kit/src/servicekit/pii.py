@@ -31,8 +31,9 @@ from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
 
-_DEV_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"crm-local-development-pii-key").digest()).decode()
-_DEV_INDEX_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"crm-local-development-index-key").digest()).decode()
+# fixed, public keys for local use; CRM_ENV=production refuses them (servicekit.settings)
+DEVELOPMENT_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"crm-local-development-pii-key").digest()).decode()
+DEVELOPMENT_INDEX_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"crm-local-development-index-key").digest()).decode()
 _SEPARATOR = "$"
 
 
@@ -102,7 +103,7 @@ def keyring() -> Keyring:
     index_key = os.environ.get("CRM_PII_INDEX_KEY", "")
     if not keys or not index_key:
         log.warning("CRM_PII_KEYS / CRM_PII_INDEX_KEY not set: using the development key (never in production)")
-    return Keyring.parse(keys or f"dev:{_DEV_KEY}", index_key or _DEV_INDEX_KEY)
+    return Keyring.parse(keys or f"dev:{DEVELOPMENT_KEY}", index_key or DEVELOPMENT_INDEX_KEY)
 
 
 def reset_keyring() -> None:

@@ -40,7 +40,13 @@ from servicekit.errors import install_error_handlers
 from servicekit.http import RequestContextMiddleware
 from servicekit.logs import configure_logging
 from servicekit.outbox import Outbox, OutboxRelay
-from servicekit.settings import CommonSettings, ServiceSettings, common_settings, service_settings
+from servicekit.settings import (
+    CommonSettings,
+    ServiceSettings,
+    common_settings,
+    refuse_development_secrets,
+    service_settings,
+)
 from servicekit.startup import wait_until_up
 from servicekit.tables import KitTables
 
@@ -58,8 +64,10 @@ class ServiceRuntime:
         common: CommonSettings | None = None,
         settings: ServiceSettings | None = None,
         clock: Clock | Callable[[], datetime] | None = None,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         self.name = name
+        self.secrets = secrets  # the service's own secret variables, checked at start in production
         self.common = common or common_settings()
         self.settings = settings or service_settings(name)
         self.metadata = metadata
@@ -150,6 +158,7 @@ class ServiceRuntime:
     @asynccontextmanager
     async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
         configure_logging(self.name, self.common.log_level)
+        refuse_development_secrets(self.secrets, settings=self.common)
         await wait_until_up("database", self.db.ping, seconds=self.common.startup_wait_seconds)
         self.relay.start()
         # the API serves even while the broker is away; events wait in the outbox
@@ -205,7 +214,7 @@ class ServiceRuntime:
         async def healthz() -> dict[str, str]:
             return {"status": "ok", "service": self.name}
 
-        @router.get("/readyz")
+        @router.get("/readyz", responses={503: {"description": "the database or the broker is unreachable"}})
         async def readyz() -> JSONResponse:
             checks = {"database": await self._check_database(), "broker": await self._check_broker()}
             ready = all(value == "ok" for value in checks.values())
@@ -213,7 +222,7 @@ class ServiceRuntime:
                 {"ready": ready, "service": self.name, "checks": checks}, status_code=200 if ready else 503
             )
 
-        @router.get("/metrics")
+        @router.get("/metrics", responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus"}})
         async def metrics() -> Response:
             return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

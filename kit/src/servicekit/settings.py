@@ -1,9 +1,21 @@
-"""Settings from `CRM_` environment variables: shared ones, and per-service ones under `CRM_<SERVICE>_`."""
+"""Settings from `CRM_` environment variables: shared ones, and per-service ones under `CRM_<SERVICE>_`.
+
+`CRM_ENV` is `development` (the default: `make run` / `crm up` need no configuration) or `production` (the
+default of the image and the compose file): then `refuse_development_secrets` stops a service at start-up while
+a secret or key is unset or still a development value, naming the variable (R-09). `.env.example` lists every
+variable.
+"""
 
 from __future__ import annotations
 
+import base64
+import logging
+import os
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +39,9 @@ class CommonSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CRM_", extra="ignore")
 
+    env: Literal["development", "production"] = Field(
+        default="development", description="production refuses development secrets and keys at start-up"
+    )
     broker_url: str = "amqp://guest:guest@localhost:5672/"
     var_dir: Path = Path("var")
     log_level: str = "INFO"
@@ -72,3 +87,58 @@ def common_settings() -> CommonSettings:
 
 def service_settings(name: str) -> ServiceSettings:
     return ServiceSettings(_env_prefix=f"CRM_{name.upper()}_", name=name)
+
+
+# the secrets every service holds; a service names its own in `ServiceRuntime(secrets=...)`
+COMMON_SECRETS = ("CRM_JWT_SECRET", "CRM_PII_KEYS", "CRM_PII_INDEX_KEY")
+# a shared secret shorter than this is guessable offline (HS256 tokens, HMAC links)
+MIN_SECRET_LENGTH = 32
+DEVELOPMENT_MARKERS = ("change-me", "changeme", "crm-local-")
+
+log = logging.getLogger("servicekit.settings")
+
+
+class InsecureSettings(RuntimeError):
+    """CRM_ENV=production with a development secret or key: the service does not start."""
+
+
+def development_secrets(
+    secrets: Iterable[str] = (), *, environ: Mapping[str, str] | None = None, broker_url: str | None = None
+) -> list[str]:
+    """What is unsafe for production, one line per variable: unset, a known development value, or too short."""
+    from servicekit import pii
+
+    environ = os.environ if environ is None else environ
+    problems = []
+    for name in dict.fromkeys((*COMMON_SECRETS, *secrets)):
+        value = environ.get(name, "").strip()
+        if not value:
+            problems.append(f"{name} is not set (a development default would be used)")
+        elif name in ("CRM_PII_KEYS", "CRM_PII_INDEX_KEY"):
+            if pii.DEVELOPMENT_KEY in value or pii.DEVELOPMENT_INDEX_KEY in value:
+                problems.append(f"{name} holds the development key")
+        elif value == DEV_JWT_SECRET or any(marker in value.lower() for marker in DEVELOPMENT_MARKERS):
+            problems.append(f"{name} is a development value")
+        elif len(value) < MIN_SECRET_LENGTH:
+            problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
+    broker = urlsplit(broker_url if broker_url is not None else common_settings().broker_url)
+    if broker.password in (None, "", "guest"):
+        problems.append("CRM_BROKER_URL uses the broker's development account (no password or guest)")
+    return problems
+
+
+def refuse_development_secrets(secrets: Iterable[str] = (), *, settings: CommonSettings | None = None) -> None:
+    """Called at every service's start: in production, any development secret stops it (R-09)."""
+    settings = settings or common_settings()
+    if settings.env != "production":
+        return
+    problems = development_secrets(secrets, broker_url=settings.broker_url)
+    if problems:
+        message = "CRM_ENV=production refuses to start: " + "; ".join(problems) + " (see .env.example)"
+        log.error(message)
+        raise InsecureSettings(message)
+
+
+def new_secret() -> str:
+    """A random secret for CRM_JWT_SECRET or CRM_NOTIFIER_UNSUBSCRIBE_SECRET."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")

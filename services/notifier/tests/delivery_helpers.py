@@ -13,7 +13,12 @@ import aio_pika
 from sqlalchemy import select
 
 from contracts import Envelope, Event
-from contracts.events.customer import ContactPoint, CustomerConsentChangedV1, CustomerContactsChangedV1
+from contracts.events.customer import (
+    ContactPoint,
+    CustomerConsentChangedV1,
+    CustomerContactsChangedV1,
+    CustomerOwnerAssignedV1,
+)
 from contracts.events.notification import NotificationRequestedV1, Recipient
 from contracts.topology import dead_letter_queue
 from servicekit.testing import BROKER_URL, app_service, eventually
@@ -26,13 +31,17 @@ async def add_customer(
     time_zone: str = "Asia/Shanghai",
     consents: tuple[tuple[str, str], ...] = (),
     language: str = "zh-CN",
+    owner: str = "sue",
+    team: str | None = "east",
 ) -> tuple[str, str]:
-    """A customer with one primary contact in the notifier's read model; (customer_id, contact_id)."""
+    """A customer with one primary contact in the notifier's read model, owned by `owner` of `team` (R-09);
+    (customer_id, contact_id)."""
     from notifier.recipients import consumers
 
     customer_id, contact_id = str(uuid.uuid4()), str(uuid.uuid4())
     email = email or f"c{customer_id[:8]}@example.com"  # unique, so a test finds its own mail
     events: list[Event] = [
+        CustomerOwnerAssignedV1(customer_id=customer_id, owner=owner, team=team, previous_owner=None, reason="test"),
         CustomerContactsChangedV1(
             customer_id=customer_id,
             language=language,

@@ -13,7 +13,7 @@ from complaints.app import service
 from complaints.cases import consumers
 from complaints.cases.models import Case, CustomerView, TimelineEntry
 from contracts import Envelope
-from contracts.events.customer import CustomerErasedV1
+from contracts.events.customer import CustomerErasedV1, CustomerOwnerAssignedV1
 from servicekit.testing import bearer, broker_ready, customer_registered, eventually, publish, running
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("complaints_schema")]
@@ -103,3 +103,29 @@ async def test_case_for_an_unknown_customer_is_linked_when_the_customer_event_ar
     assert found["owner"] == "olga"
     assert found["customer_name"] == "迟到的客户"
     assert "tier_changed" in [e["action"] for e in found["timeline"]]
+
+
+def assigned(customer_id: str, owner: str, team: str, *, previous: str | None) -> CustomerOwnerAssignedV1:
+    return CustomerOwnerAssignedV1(
+        customer_id=customer_id, owner=owner, team=team, previous_owner=previous, reason="assigned by hand"
+    )
+
+
+async def test_cases_follow_the_customers_new_owner_and_team_r09(client, complaint) -> None:
+    """customer.owner_assigned.v1 moves the customer's cases to the new team: the old team no longer reads them."""
+    customer_id = str(uuid.uuid4())
+    await deliver(customer_registered(customer_id, owner="amy", team="east"), customer_id, 1)
+    case = (await client.post("/cases", json=complaint(customer_id=customer_id), headers=HANDLER)).json()
+    assert (case["owner"], case["team"]) == ("amy", "east")
+    east, west = bearer("andy", "agent", team="east"), bearer("wes", "agent", team="west")
+    assert (await client.get(f"/cases/{case['id']}", headers=east)).status_code == 200
+    assert (await client.get(f"/cases/{case['id']}", headers=west)).status_code == 404
+    await deliver(assigned(customer_id, "will", "west", previous="amy"), customer_id, 2)
+    assert (await client.get(f"/cases/{case['id']}", headers=east)).status_code == 404
+    now = (await client.get(f"/cases/{case['id']}", headers=west)).json()
+    assert (now["owner"], now["team"]) == ("will", "west")
+    listed = (await client.get("/cases", params={"customer_id": customer_id}, headers=east)).json()["items"]
+    assert listed == []
+    # a stale repeat of the first assignment changes nothing (rule 5)
+    await deliver(assigned(customer_id, "amy", "east", previous=None), customer_id, 2)
+    assert (await client.get(f"/cases/{case['id']}", headers=west)).status_code == 200

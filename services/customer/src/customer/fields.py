@@ -1,5 +1,5 @@
 """Field types and the strict base every request model of the service shares. Unknown fields are refused
-(422 naming them)."""
+(422 naming them). The texts are the kit's (`servicekit.fields`): bounded by their column, never a NUL byte."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+from servicekit.fields import Label, LongText, Name, Tag, Text, Title
+
+Text200 = Title
+Text100 = Name
+LongText = LongText
+# a BCP 47 tag that fits the 16-character column
+Language = Annotated[Text, StringConstraints(max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+__all__ = ["Label", "Language", "LongText", "Strict", "Tag", "Text", "Text100", "Text200"]
 
 
 class Strict(BaseModel):

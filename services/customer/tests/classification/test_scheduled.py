@@ -11,7 +11,7 @@ from servicekit.testing import bearer
 
 AGENT = bearer("alice", "agent", team="east")
 MANAGER = bearer("meg", "manager")
-ORDERS = bearer("otto", "order_handler")
+ORDERS = bearer("otto", "order_handler", team="east")  # R-09: the customers' team
 
 
 async def test_scheduled_pass_reclassifies_after_a_rule_change(client, narrow_tier_rules, create_customer) -> None:

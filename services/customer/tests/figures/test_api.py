@@ -7,7 +7,7 @@ from servicekit.testing import bearer, outbox_events
 
 AGENT = bearer("alice", "agent", team="east")
 MANAGER = bearer("meg", "manager")
-ORDERS = bearer("otto", "order_handler")
+ORDERS = bearer("otto", "order_handler", team="east")  # R-09: the customers' team
 
 
 async def events_of(customer_id: str, event_type: str) -> list[dict]:

@@ -96,7 +96,7 @@ async def test_patch_changes_only_what_is_sent_and_emits_one_event_per_kind(clie
     created = (await client.post("/customers", json={"name": "Patch Co", "industry": "retail"}, headers=AGENT)).json()
     response = await client.patch(
         f"/customers/{created['id']}",
-        json={"industry": "manufacturing", "tier": "high", "owner": "alice", "team": "east"},
+        json={"industry": "manufacturing", "tier": "high", "owner": "amy", "team": "east"},
         headers=MANAGER,
     )
     assert response.status_code == 200

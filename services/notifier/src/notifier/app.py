@@ -25,6 +25,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         metadata=whole_metadata(),
         tables=kit,
         description="Customer and staff notifications (R-40 .. R-43)",
+        secrets=("CRM_NOTIFIER_UNSUBSCRIBE_SECRET",),  # signs unsubscribe links
         **overrides,
     )
     settings = notifier_settings()

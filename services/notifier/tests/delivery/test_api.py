@@ -49,3 +49,36 @@ async def test_history_masks_addresses_and_erasure_forgets_them(client, smtp_sin
     assert all(r.address is None and r.body is None for r in rows)
     await dispatcher(delivery_settings(smtp_sink), NOON).run_once()
     assert {(r.status, r.reason) for r in await messages(sent.idempotency_key)} == {("suppressed", "erased")}
+
+
+async def test_history_is_read_only_by_who_sees_the_customer_and_follows_its_owner_r09(client) -> None:
+    from contracts import Envelope
+    from contracts.events.customer import CustomerOwnerAssignedV1
+    from notifier.recipients import consumers
+
+    await broker_ready(service)
+    customer_id, _ = await add_customer(owner="olly", team="east")
+    sent = request(customer_id, channels=["email"])
+    await publish(sent)
+    [row] = await wait_for_messages(sent.idempotency_key, 1)
+    east, west = bearer("andy", "agent", team="east"), bearer("wes", "agent", team="west")
+    teamless, supervisor = bearer("nemo", "agent"), bearer("sue", "supervisor")
+
+    async def statuses(headers: dict[str, str]) -> tuple[int, int]:
+        listed = await client.get("/messages", params={"customer_id": customer_id}, headers=headers)
+        return listed.status_code, (await client.get(f"/messages/{row.id}", headers=headers)).status_code
+
+    assert await statuses(east) == (200, 200)
+    assert await statuses(west) == (404, 404)
+    assert await statuses(teamless) == (404, 404)
+    assert await statuses(supervisor) == (200, 200)
+    unknown = await client.get("/messages", params={"customer_id": "no-such-customer"}, headers=east)
+    assert unknown.status_code == 404  # a customer the notifier does not know has no team: oversight only
+
+    moved = CustomerOwnerAssignedV1(customer_id=customer_id, owner="will", team="west", previous_owner=None, reason="")
+    async with service.db.session() as session:
+        await consumers.on_customer_event(
+            session, Envelope.wrap(moved, producer="customer", aggregate_id=customer_id, aggregate_version=20)
+        )
+    assert await statuses(east) == (404, 404)
+    assert await statuses(west) == (200, 200)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -19,6 +18,7 @@ from complaints.calendar.schemas import (
     YearView,
 )
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
+from servicekit.fields import Day
 from servicekit.runtime import DbSession
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
@@ -71,13 +71,13 @@ async def import_year_schedule(session: DbSession, principal: Admin, body: Sched
 
 
 @router.put("/days/{day}", response_model=ChangeResult)
-async def set_company_day(session: DbSession, principal: Admin, day: date, body: DayIn) -> object:
+async def set_company_day(session: DbSession, principal: Admin, day: Day, body: DayIn) -> object:
     """One company entry, e.g. a company outing (holiday) or a stocktaking Saturday (working day)."""
     return await service.put_day(session, principal, day, body.working, body.name)
 
 
 @router.delete("/days/{day}", response_model=ChangeResult)
-async def remove_company_day(session: DbSession, principal: Admin, day: date) -> object:
+async def remove_company_day(session: DbSession, principal: Admin, day: Day) -> object:
     return await service.delete_day(session, principal, day)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from contracts.events.calendar import CalendarDay, CalendarDefinition, Weekday, WorkingPeriod
+from servicekit.fields import Name, RawText, Text, TimeZone
 
 
 class YearCoverage(BaseModel):
@@ -61,32 +62,34 @@ class YearScheduleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     days: list[CalendarDay] = Field(max_length=366)
-    note: str = Field(default="", max_length=500)
+    note: Annotated[Text, StringConstraints(max_length=500)] = ""
 
 
 class ScheduleImport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=200_000, description="the file's text: CSV or YAML")
+    content: Annotated[RawText, StringConstraints(min_length=1, max_length=200_000)] = Field(
+        description="the file's text: CSV or YAML"
+    )
     format: Literal["csv", "yaml"] | None = Field(default=None, description="default: guessed from the content")
     year: int | None = Field(default=None, ge=1900, le=2200, description="default: the file's year")
-    note: str = Field(default="", max_length=500)
+    note: Annotated[Text, StringConstraints(max_length=500)] = ""
 
 
 class DayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    working: bool
-    name: str = Field(min_length=1, max_length=100)
+    working: StrictBool
+    name: Name
 
 
 class CalendarHoursIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    time_zone: str = Field(default="Asia/Shanghai", max_length=64)
+    time_zone: TimeZone = "Asia/Shanghai"
     week: dict[Weekday, list[WorkingPeriod]]
     adjusted_working_day: list[WorkingPeriod] | None = None
-    follows_holidays: bool = True
+    follows_holidays: StrictBool = True
 
 
 class ChangeResult(BaseModel):

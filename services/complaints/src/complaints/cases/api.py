@@ -20,6 +20,7 @@ from complaints.cases.schemas import (
 )
 from contracts.events.cases import Department
 from servicekit.auth import CurrentPrincipal
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["cases"])
@@ -51,14 +52,14 @@ async def list_cases(
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail)
-async def get_case(case_id: str, session: DbSession, principal: CurrentPrincipal) -> object:
+async def get_case(case_id: Identifier, session: DbSession, principal: CurrentPrincipal) -> object:
     return await _detail(session, await service.get(session, principal, case_id))
 
 
 def _action_route(action: str, summary: str) -> None:
     path = "/cases/{case_id}/" + action.replace("_", "-")
 
-    async def endpoint(case_id: str, body: ActionRequest, session: DbSession, principal: Handler) -> object:
+    async def endpoint(case_id: Identifier, body: ActionRequest, session: DbSession, principal: Handler) -> object:
         return await _detail(session, await service.act(session, principal, case_id, action, note=body.note))
 
     router.add_api_route(path, endpoint, methods=["POST"], response_model=CaseDetail, summary=summary, name=action)
@@ -83,14 +84,14 @@ for _action, _summary in (
 @router.post(
     "/cases/{case_id}/report", response_model=CaseDetail, summary="Investigation report to the vice-president (R-24)"
 )
-async def report(case_id: str, body: ReportRequest, session: DbSession, principal: Handler) -> object:
+async def report(case_id: Identifier, body: ReportRequest, session: DbSession, principal: Handler) -> object:
     return await _detail(
         session, await service.act(session, principal, case_id, "report", note=body.note, root_cause=body.root_cause)
     )
 
 
 @router.post("/cases/{case_id}/dispatch", response_model=CaseDetail, summary="Dispatch a service request (R-21)")
-async def dispatch(case_id: str, body: DispatchRequest, session: DbSession, principal: Handler) -> object:
+async def dispatch(case_id: Identifier, body: DispatchRequest, session: DbSession, principal: Handler) -> object:
     case = await service.act(
         session, principal, case_id, "dispatch", note=body.note, technician=body.technician, mode=body.mode
     )
@@ -98,17 +99,17 @@ async def dispatch(case_id: str, body: DispatchRequest, session: DbSession, prin
 
 
 @router.post("/cases/{case_id}/wait-on-customer", response_model=CaseDetail, summary="Pause the SLA clock")
-async def wait_on_customer(case_id: str, body: ActionRequest, session: DbSession, principal: Handler) -> object:
+async def wait_on_customer(case_id: Identifier, body: ActionRequest, session: DbSession, principal: Handler) -> object:
     return await _detail(session, await service.set_waiting(session, principal, case_id, True, body.note))
 
 
 @router.post("/cases/{case_id}/resume", response_model=CaseDetail, summary="Resume the SLA clock")
-async def resume(case_id: str, body: ActionRequest, session: DbSession, principal: Handler) -> object:
+async def resume(case_id: Identifier, body: ActionRequest, session: DbSession, principal: Handler) -> object:
     return await _detail(session, await service.set_waiting(session, principal, case_id, False, body.note))
 
 
 @router.post("/cases/{case_id}/reassign", response_model=CaseDetail, summary="Reassign department and owner (R-27)")
-async def reassign(case_id: str, body: ReassignRequest, session: DbSession, principal: Handler) -> object:
+async def reassign(case_id: Identifier, body: ReassignRequest, session: DbSession, principal: Handler) -> object:
     return await _detail(
         session, await service.reassign(session, principal, case_id, body.department, body.owner, body.note)
     )
@@ -117,5 +118,5 @@ async def reassign(case_id: str, body: ReassignRequest, session: DbSession, prin
 @router.post(
     "/cases/{case_id}/severity", response_model=CaseDetail, summary="Change severity; deadlines are recomputed"
 )
-async def change_severity(case_id: str, body: SeverityChange, session: DbSession, principal: Handler) -> object:
+async def change_severity(case_id: Identifier, body: SeverityChange, session: DbSession, principal: Handler) -> object:
     return await _detail(session, await service.change_severity(session, principal, case_id, body.severity, body.note))

@@ -42,6 +42,9 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         values = {"tier": event.tier}
     elif isinstance(event, CustomerOwnerAssignedV1):
         values = {"owner": event.owner, "team": event.team}
+        await service.follow_customer_owner(
+            session, customer_id, owner=event.owner, team=event.team, previous_owner=event.previous_owner
+        )
     elif isinstance(event, CustomerErasedV1):
         values = {"name": None, "erased": True}  # statistics survive, identities do not
         await service.forget_case_texts(session, customer_id)

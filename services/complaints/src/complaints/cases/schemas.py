@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from complaints.sla.schemas import SlaTargetRead
 from contracts.events.cases import CaseKind, Channel, Department, Severity
+from servicekit.fields import AwareInstant, Identifier, LongText, Name, Note
+from servicekit.fields import Text as BoundedText
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Category = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(quality|non_quality)(/[a-z_]+)?$")]
+Text = Annotated[LongText, StringConstraints(min_length=1)]
+Category = Annotated[BoundedText, StringConstraints(max_length=60, pattern=r"^(quality|non_quality)(/[a-z_]+)?$")]
 
 
 class StrictInput(BaseModel):
@@ -23,10 +24,10 @@ class StrictInput(BaseModel):
 
 class CaseCreate(StrictInput):
     kind: CaseKind
-    customer_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    customer_id: Identifier
     channel: Channel
     content: Text
-    received_at: AwareDatetime | None = Field(default=None, description="when the customer reached us; default now")
+    received_at: AwareInstant | None = Field(default=None, description="when the customer reached us; default now")
     requested_outcome: Text | None = None
     cause_category: Category | None = Field(
         default=None,
@@ -37,11 +38,11 @@ class CaseCreate(StrictInput):
 
 
 class ActionRequest(StrictInput):
-    note: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    note: Note | None = None
 
 
 class ReportRequest(ActionRequest):
-    root_cause: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    root_cause: Note | None = None
 
 
 class DispatchRequest(ActionRequest):

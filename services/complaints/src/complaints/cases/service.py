@@ -22,8 +22,8 @@ from complaints.sla import service as sla
 from complaints.sla.models import SlaTargetRow
 from contracts import Event
 from contracts.events import cases as ev
-from servicekit import clock
-from servicekit.auth import Principal, Role, account_filter, sees_account
+from servicekit import access, clock
+from servicekit.auth import Principal, Role
 from servicekit.db import after_commit
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
@@ -40,7 +40,7 @@ MANAGERS = (Role.manager, Role.admin)
 def can_see(principal: Principal, case: Case) -> bool:
     if any(case.department == dept for role, dept in DEPARTMENT_ROLES.items() if principal.has_any(role)):
         return True
-    return sees_account(principal, owner=case.owner, team=case.team)
+    return access.sees_record(principal, owner=case.owner, team=case.team)
 
 
 async def get(session: AsyncSession, principal: Principal, case_id: str, *, lock: bool = False) -> Case:
@@ -65,7 +65,7 @@ async def get_all(
         if value is not None:
             query = query.where(column == value)
     departments = [dept for role, dept in DEPARTMENT_ROLES.items() if principal.has_any(role)]
-    clause = account_filter(principal, Case.owner, Case.team, Case.department.in_(departments))
+    clause = access.visible_filter(principal, Case.owner, Case.team, Case.department.in_(departments))
     if clause is not None:
         query = query.where(clause)
     return list((await session.scalars(query)).all())
@@ -456,6 +456,18 @@ async def apply_customer_tier(session: AsyncSession, customer_id: str, tier: str
         add_timeline_entry(session, case, "system", "tier_changed", case.state, case.state, f"customer tier -> {tier}")
         await session.flush()
         await sla.refresh_case(session, case, now)
+
+
+async def follow_customer_owner(
+    session: AsyncSession, customer_id: str, *, owner: str | None, team: str | None, previous_owner: str | None
+) -> None:
+    """R-09: a customer's cases belong to its team; a case its previous owner held (not a routed handler) moves
+    with the customer to the new owner, so visibility follows customer.owner_assigned.v1."""
+    await session.execute(update(Case).where(Case.customer_id == customer_id).values(team=team))
+    if previous_owner is not None:
+        await session.execute(
+            update(Case).where(Case.customer_id == customer_id, Case.owner == previous_owner).values(owner=owner)
+        )
 
 
 async def link_waiting_cases(session: AsyncSession, customer_id: str, tier: str) -> None:

@@ -10,13 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from complaints.cases.schemas import StrictInput
 from contracts.events.cases import CompensationKind
+from servicekit.fields import Note
 
 
 class CompensationCreate(StrictInput):
     kind: CompensationKind
     amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    reason: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    reason: Note | None = None
 
 
 class CompensationRead(BaseModel):

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from complaints.auth import Handler, Reviewer
 from complaints.corrective_actions import service
 from complaints.corrective_actions.schemas import CorrectiveActionCreate, CorrectiveActionRead
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["cases", "corrective actions"])
@@ -16,13 +17,13 @@ router = APIRouter(tags=["cases", "corrective actions"])
 
 @router.post("/cases/{case_id}/corrective-actions", status_code=201, response_model=CorrectiveActionRead)
 async def add_corrective_action(
-    case_id: str, body: CorrectiveActionCreate, session: DbSession, principal: Handler
+    case_id: Identifier, body: CorrectiveActionCreate, session: DbSession, principal: Handler
 ) -> object:
     return await service.add_corrective_action(session, principal, case_id, body)
 
 
 @router.post("/corrective-actions/{action_id}/complete", response_model=CorrectiveActionRead)
-async def complete_corrective_action(action_id: str, session: DbSession, principal: Handler) -> object:
+async def complete_corrective_action(action_id: Identifier, session: DbSession, principal: Handler) -> object:
     return await service.complete_corrective_action(session, principal, action_id)
 
 

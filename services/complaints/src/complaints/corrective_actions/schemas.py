@@ -7,12 +7,13 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from complaints.cases.schemas import Name, StrictInput, Text
+from servicekit.fields import Day
 
 
 class CorrectiveActionCreate(StrictInput):
     description: Text
     owner: Name
-    due_date: date
+    due_date: Day
 
 
 class CorrectiveActionRead(BaseModel):

@@ -16,7 +16,12 @@ from servicekit.runtime import DbSession
 router = APIRouter(tags=["cases", "reports"])
 
 
-@router.get("/reports/monthly")
+@router.get(
+    "/reports/monthly",
+    responses={
+        200: {"content": {"application/json": {}, "text/csv": {}}, "description": "JSON, or CSV with format=csv"}
+    },
+)
 async def monthly_review(
     session: DbSession,
     principal: Reviewer,

@@ -16,6 +16,7 @@ from complaints.cases.models import Case
 from complaints.compensations.models import Compensation
 from complaints.settings import complaints_settings
 from complaints.sla.models import SlaTargetRow
+from servicekit.spreadsheets import safe_cell
 
 COLUMNS = (
     "department",
@@ -91,5 +92,6 @@ def to_csv(rows: list[dict[str, object]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    # department and person names are typed by people: quoted where a spreadsheet would run them (OWASP)
+    writer.writerows({column: safe_cell(value) for column, value in row.items()} for row in rows)
     return out.getvalue()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from customer.audit import service
 from servicekit.auth import Principal, Role, require_roles
+from servicekit.fields import AwareInstant, Identifier, Name, RowId
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["personal data"])
@@ -20,12 +20,12 @@ Auditor = Annotated[Principal, require_roles(Role.auditor)]
 async def query_audit(
     session: DbSession,
     principal: Auditor,
-    customer_id: str | None = None,
-    actor: str | None = None,
-    action: str | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
-    cursor: Annotated[int | None, Query(ge=1, description="next_cursor of the previous page")] = None,
+    customer_id: Identifier | None = None,
+    actor: Name | None = None,
+    action: Name | None = None,
+    since: AwareInstant | None = None,
+    until: AwareInstant | None = None,
+    cursor: Annotated[RowId | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     """R-09: newest first; `since` inclusive, `until` exclusive."""

@@ -7,10 +7,11 @@ from datetime import datetime
 from pydantic import Field, field_validator
 
 from customer.fields import Strict
+from servicekit.fields import Instant
 
 
 class LearnedAt(Strict):
-    learned_at: datetime | None = Field(
+    learned_at: Instant | None = Field(
         default=None, description="R-06: when the change became known (default: now); never in the future"
     )
 

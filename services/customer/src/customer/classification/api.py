@@ -10,6 +10,7 @@ from customer.classification import service
 from customer.classification.schemas import TierRulesPut
 from customer.records import service as records
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["customers"])
@@ -18,7 +19,7 @@ RuleWriter = Annotated[Principal, require_roles(Role.manager)]
 
 
 @router.get("/customers/{customer_id}/classification-history")
-async def classification_history(customer_id: str, session: DbSession, principal: CurrentPrincipal) -> object:
+async def classification_history(customer_id: Identifier, session: DbSession, principal: CurrentPrincipal) -> object:
     await records.get(session, principal, customer_id)
     return {
         "items": [

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from customer.fields import Strict, Text200
+from servicekit.fields import Count, Identifier, Name
 
 
 class TierRuleIn(Strict):
-    id: str | None = Field(default=None, description="keep an existing rule's id; a new one gets one")
+    id: Identifier | None = Field(default=None, description="keep an existing rule's id; a new one gets one")
     name: Text200
-    priority: int = Field(ge=0)
-    conditions: dict[str, Any] = Field(default_factory=dict)
-    sets: dict[str, str]
-    active: bool = True
+    priority: Count
+    conditions: dict[Name, Any] = Field(default_factory=dict, max_length=20)
+    sets: dict[Name, Name] = Field(max_length=5)
+    active: StrictBool = True
 
 
 class TierRulesPut(Strict):

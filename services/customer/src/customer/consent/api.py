@@ -13,6 +13,7 @@ from customer.consent.schemas import ConsentIn
 from customer.privacy.service import ensure_not_erased
 from customer.records import service as records
 from servicekit.auth import Principal, Role, require_roles
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["personal data"])
@@ -33,7 +34,7 @@ def _consent_view(history: list[Consent]) -> dict[str, Any]:
 
 @router.get("/customers/{customer_id}/contacts/{contact_id}/consents")
 async def get_consents(
-    customer_id: str, contact_id: str, session: DbSession, principal: ConsentReader
+    customer_id: Identifier, contact_id: Identifier, session: DbSession, principal: ConsentReader
 ) -> dict[str, Any]:
     _, contact = await records.get_contact(session, principal, customer_id, contact_id)
     return _consent_view(await service.history(session, contact.id))
@@ -41,8 +42,8 @@ async def get_consents(
 
 @router.put("/customers/{customer_id}/contacts/{contact_id}/consents")
 async def put_consents(
-    customer_id: str,
-    contact_id: str,
+    customer_id: Identifier,
+    contact_id: Identifier,
     session: DbSession,
     principal: ConsentWriter,
     changes: Annotated[list[ConsentIn], Body(min_length=1, max_length=12)],

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from contracts.events.customer import MessageChannel, Purpose
+from servicekit.fields import Name
 
 
 class ConsentIn(BaseModel):
@@ -12,5 +13,5 @@ class ConsentIn(BaseModel):
 
     channel: MessageChannel
     purpose: Purpose
-    granted: bool
-    source: str = Field(min_length=1, max_length=100, description="form, phone call, email reply, import ...")
+    granted: StrictBool
+    source: Name = Field(description="form, phone call, email reply, import ...")

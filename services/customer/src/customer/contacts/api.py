@@ -6,7 +6,6 @@ listed in `pending_changes`; it applies once confirmed.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
@@ -22,6 +21,7 @@ from customer.records import service as records
 from customer.records.models import Customer
 from servicekit.auth import Principal, Role, require_roles
 from servicekit.errors import ApiError
+from servicekit.fields import Identifier, Instant
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["customers"])
@@ -37,7 +37,7 @@ def _contact_view(session: Any, customer: Customer, contact: Contact, principal:
 
 
 @router.post("/customers/{customer_id}/contacts", status_code=201)
-async def add_contact(customer_id: str, body: ContactCreate, session: DbSession, principal: Writer) -> object:
+async def add_contact(customer_id: Identifier, body: ContactCreate, session: DbSession, principal: Writer) -> object:
     customer = await records.get(session, principal, customer_id, for_update=True)
     contact = await service.add(session, principal, customer, body)
     return _contact_view(session, customer, contact, principal)
@@ -45,7 +45,7 @@ async def add_contact(customer_id: str, body: ContactCreate, session: DbSession,
 
 @router.patch("/customers/{customer_id}/contacts/{contact_id}")
 async def update_contact(
-    customer_id: str, contact_id: str, body: ContactUpdate, session: DbSession, principal: Writer
+    customer_id: Identifier, contact_id: Identifier, body: ContactUpdate, session: DbSession, principal: Writer
 ) -> object:
     customer = await records.get(session, principal, customer_id, for_update=True)
     contact, waiting = await service.update(session, principal, customer, contact_id, body)
@@ -57,7 +57,11 @@ async def update_contact(
 
 @router.delete("/customers/{customer_id}/contacts/{contact_id}", status_code=204)
 async def remove_contact(
-    customer_id: str, contact_id: str, session: DbSession, principal: Writer, learned_at: datetime | None = None
+    customer_id: Identifier,
+    contact_id: Identifier,
+    session: DbSession,
+    principal: Writer,
+    learned_at: Instant | None = None,
 ) -> Response:
     try:
         checked = LearnedAt(learned_at=learned_at).learned_at

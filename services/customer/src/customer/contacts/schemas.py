@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from customer.change_lag.schemas import LearnedAt
 from customer.contacts.rules import normalise_email, normalise_phone
-from customer.fields import Label, Strict, Text100
+from customer.fields import Label, Strict, Text, Text100
 from customer.settings import customer_settings
+from servicekit.fields import Day, omittable
 
 
 class _Point(Strict):
@@ -27,7 +27,9 @@ class _Point(Strict):
 
 class PhoneIn(_Point):
     bare_field: ClassVar[str] = "number"
-    number: str = Field(description="any common format; stored as E.164 (default region CRM_CUSTOMER_PHONE_REGION)")
+    number: Annotated[Text, StringConstraints(min_length=1, max_length=50)] = Field(
+        description="any common format; stored as E.164 (default region CRM_CUSTOMER_PHONE_REGION)"
+    )
 
     @field_validator("number")
     @classmethod
@@ -37,7 +39,7 @@ class PhoneIn(_Point):
 
 class EmailIn(_Point):
     bare_field: ClassVar[str] = "address"
-    address: str
+    address: Annotated[Text, StringConstraints(min_length=3, max_length=254)]
 
     @field_validator("address")
     @classmethod
@@ -50,26 +52,19 @@ class ContactCreate(LearnedAt):
     position: Text100 | None = None
     phones: list[PhoneIn] = Field(default_factory=list, max_length=10)
     emails: list[EmailIn] = Field(default_factory=list, max_length=10)
-    birthday: date | None = None
-    primary: bool = False
+    birthday: Day | None = None
+    primary: StrictBool = False
 
 
 class ContactUpdate(LearnedAt):
     """Only the fields sent change. `position` is key information (R-05): it becomes a pending change."""
 
-    name: Text100 | None = None
+    name: Text100 = omittable()
     position: Text100 | None = None
-    phones: list[PhoneIn] | None = Field(default=None, max_length=10)
-    emails: list[EmailIn] | None = Field(default=None, max_length=10)
-    birthday: date | None = None
-    primary: bool | None = None
-
-    @field_validator("name", "phones", "emails", "primary", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
+    phones: list[PhoneIn] = omittable(max_length=10)
+    emails: list[EmailIn] = omittable(max_length=10)
+    birthday: Day | None = None
+    primary: StrictBool = omittable()
 
 
 class ContactPointRead(BaseModel):

@@ -18,9 +18,9 @@ from customer.key_information import service as key_information
 from customer.key_information.models import PendingChange
 from customer.privacy.service import ensure_not_erased
 from customer.records.models import Customer
-from servicekit import clock, pii
+from servicekit import access, clock, pii
 from servicekit.auth import Principal
-from servicekit.errors import not_found
+from servicekit.errors import ApiError, not_found
 
 
 def present(contact: Contact, *, unmasked: bool) -> dict[str, Any]:
@@ -87,6 +87,17 @@ def ensure_one_primary(customer: Customer) -> None:
         customer.contacts[0].primary = True
 
 
+MASKED_FIELDS = frozenset({"phones", "emails", "birthday"})  # what `present` masks
+
+
+def _ensure_may_change(principal: Principal, customer: Customer) -> None:
+    """R-09: who sees a customer's contacts masked may not change or delete them either."""
+    if not access.may_change_contact_data(principal, owner=customer.owner):
+        raise ApiError(
+            403, "forbidden", "changing contact data needs the right to see it: the owner, a supervisor or manager"
+        )
+
+
 def _find(customer: Customer, contact_id: str) -> Contact:
     for contact in customer.contacts:
         if contact.id == contact_id:
@@ -124,9 +135,11 @@ async def update(
 ) -> tuple[Contact, list[PendingChange]]:
     """Change what was sent; a new position waits for a second confirmation (R-05)."""
     ensure_not_erased(customer)
+    sent = data.model_fields_set - {"learned_at"}
+    if sent & MASKED_FIELDS:
+        _ensure_may_change(principal, customer)
     contact = _find(customer, contact_id)
     now = clock.now(session)
-    sent = data.model_fields_set - {"learned_at"}
     learned_at = change_lag.entered(session, "contact", data.learned_at, now) if sent else now
     waiting: list[PendingChange] = []
     if "position" in sent and data.position != contact.position:
@@ -186,6 +199,7 @@ async def remove(
     session: AsyncSession, principal: Principal, customer: Customer, contact_id: str, learned_at: datetime | None
 ) -> None:
     ensure_not_erased(customer)
+    _ensure_may_change(principal, customer)
     contact = _find(customer, contact_id)
     now = clock.now(session)
     learned = change_lag.entered(session, "contact", learned_at, now)

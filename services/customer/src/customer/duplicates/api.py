@@ -12,6 +12,7 @@ from customer.records import service as records
 from customer.records.schemas import CustomerDetail
 from customer.search.service import only_visible
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["customers"])
@@ -20,7 +21,7 @@ Merger = Annotated[Principal, require_roles(Role.supervisor, Role.manager)]
 
 
 @router.get("/customers/{customer_id}/duplicates")
-async def likely_duplicates(customer_id: str, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
+async def likely_duplicates(customer_id: Identifier, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     customer = await records.get(session, principal, customer_id)
     points = [point for contact in customer.contacts for point in contact.points]
     found = await service.find_likely(
@@ -34,6 +35,6 @@ async def likely_duplicates(customer_id: str, session: DbSession, principal: Cur
 
 
 @router.post("/customers/{survivor_id}/merge", response_model=CustomerDetail)
-async def merge(survivor_id: str, body: MergeIn, session: DbSession, principal: Merger) -> object:
+async def merge(survivor_id: Identifier, body: MergeIn, session: DbSession, principal: Merger) -> object:
     survivor = await service.merge(session, principal, survivor_id, body.merged_id)
     return records.view(session, principal, survivor)

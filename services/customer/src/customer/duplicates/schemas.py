@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from servicekit.fields import Identifier
+
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    merged_id: str
+    merged_id: Identifier

@@ -14,7 +14,11 @@ from servicekit.auth import CurrentPrincipal
 router = APIRouter(tags=["exports"])
 
 
-@router.get("/exports/customers")
+@router.get(
+    "/exports/customers",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in service.MEDIA_TYPES.values()}, "description": "the file"}},
+)
 async def export_customers(
     request: Request, principal: CurrentPrincipal, format: Literal["csv", "xlsx"] = "csv"
 ) -> Response:

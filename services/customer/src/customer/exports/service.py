@@ -2,7 +2,7 @@
 
 One row per contact (a customer without contacts has one row). Phones, emails and birthdays are masked unless
 the caller may see that customer's contact data (R-09, `privacy.rules.sees_contact_data`); an export that held
-unmasked data leaves an audit row.
+unmasked data leaves an audit row. Cells a spreadsheet would run as formulas are quoted (`servicekit.spreadsheets`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from customer.search.schemas import CustomerFilters
 from customer.search.service import stream
 from servicekit.auth import Principal
 from servicekit.db import Database
+from servicekit.spreadsheets import safe_row
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -43,7 +44,8 @@ def rows_of(customer: Customer, principal: Principal) -> Iterable[list[str]]:
                 phone="; ".join(p["value"] or "" for p in person["phones"]),
                 email="; ".join(e["value"] or "" for e in person["emails"]),
             )
-        yield ["" if row[column] is None else str(row[column]) for column in COLUMNS]
+        # cells that a spreadsheet would run as formulas are quoted (OWASP CSV injection)
+        yield safe_row("" if row[column] is None else str(row[column]) for column in COLUMNS)
 
 
 async def _rows(db: Database, principal: Principal, filters: CustomerFilters) -> AsyncIterator[list[list[str]]]:

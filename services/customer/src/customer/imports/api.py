@@ -8,10 +8,11 @@ from fastapi import APIRouter, File, Request, Response, UploadFile
 
 from customer.imports import jobs
 from customer.imports.models import ImportJob
-from servicekit import clock
-from servicekit.auth import ALL_ACCOUNTS, CurrentPrincipal, Principal, Role, require_roles
+from servicekit import access, clock
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
 from servicekit.db import after_commit
-from servicekit.errors import ApiError, not_found
+from servicekit.errors import ApiError, error_responses, not_found
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["imports"])
@@ -20,7 +21,7 @@ Writer = Annotated[Principal, require_roles(Role.agent, Role.sales, Role.supervi
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
-@router.post("/imports", status_code=202)
+@router.post("/imports", status_code=202, responses=error_responses(413))
 async def start_import(
     request: Request,
     response: Response,
@@ -51,8 +52,8 @@ async def start_import(
 
 
 @router.get("/imports/{job_id}")
-async def get_import(job_id: str, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
+async def get_import(job_id: Identifier, session: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
     job = await session.get(ImportJob, job_id)
-    if job is None or not (job.created_by == principal.subject or principal.has_any(*ALL_ACCOUNTS)):
+    if job is None or not access.sees_record(principal, owner=job.created_by, team=None):
         raise not_found("import", job_id)
     return jobs.view(job)

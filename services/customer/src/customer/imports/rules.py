@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from customer.records.schemas import CustomerCreate
 from customer.search.rules import search_key
+from servicekit.spreadsheets import unquote_cell
 
 CUSTOMER_COLUMNS = (
     "number",
@@ -111,7 +112,9 @@ def read_table(data: bytes, file_format: str) -> list[tuple[int, dict[str, str]]
     rows = []
     for index, cells in enumerate(raw[1:], start=2):
         values = {
-            name: cell.strip() for name, cell in zip(header, cells, strict=False) if name and cell and cell.strip()
+            name: unquote_cell(cell.strip()).strip()
+            for name, cell in zip(header, cells, strict=False)
+            if name and cell and cell.strip()
         }
         if values:
             rows.append((index, values))

@@ -40,13 +40,14 @@ from customer.records.rules import NUMBER_PREFIX, normalise_tags
 from customer.records.schemas import CustomerCreate, CustomerUpdate
 from customer.records.service import live
 from customer.search.rules import search_key
-from servicekit import clock
+from servicekit import access, clock
 from servicekit.auth import Principal
 from servicekit.errors import ApiError
 from servicekit.numbering import next_number
 from servicekit.outbox import record_events
 from servicekit.pii import EncryptedText, blind_index, encrypt
 
+NOT_YOURS = "only a supervisor, manager or admin names another owner or team (R-08)"
 PROFILE = (*records.PROFILE_FIELDS, "customer_type", "stage", "tier", "service_level", "owner", "team")
 DEFAULTS = {name: getattr(CustomerCreate.model_fields[name].default, "value", None) for name in PROFILE}
 MAX_DUPLICATES = 1000  # kept in the job resource; the count says if there were more
@@ -105,7 +106,10 @@ async def write_chunk(
     for group in groups:
         customer = by_key.get(group.import_key) or (by_number.get(group.number) if group.number else None)
         if customer is None:
-            new.append(group)
+            if access.may_assign(principal, owner=group.fields.get("owner"), team=group.fields.get("team")):
+                new.append(group)
+            else:  # the same rule as a customer created by hand
+                result.errors.append({"row": group.first_row, "field": "owner", "message": NOT_YOURS})
             continue
         try:
             changed = await _update_existing(session, principal, customer, group, dry_run=dry_run)
@@ -208,11 +212,15 @@ async def _insert(
     events: list[tuple[Any, str, int]] = []
     for group, number in zip(groups, numbers, strict=True):
         row = _customer_row(group, number, principal, now)
-        rule = None
-        if row["owner"] is None:
-            rule = pick_owner(rules, industry=row["industry"], service_type=row["service_type"])
-            if rule is not None:
-                row["owner"], row["team"] = rule.owner, rule.team
+        rule = None if row["owner"] else pick_owner(rules, industry=row["industry"], service_type=row["service_type"])
+        # like a customer created by hand: an owner always, the creator's team unless a rule names one
+        row["owner"], row["team"] = access.initial_assignment(
+            principal,
+            owner=row["owner"],
+            team=row["team"],
+            rule_owner=rule.owner if rule else None,
+            rule_team=rule.team if rule else None,
+        )
         customer_rows.append(row)
         people = _contacts(group, row["id"], now, contact_rows, point_rows)
         events.extend((event, row["id"], 1) for event in _events(row, rule, people, now))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from customer.key_information import service
 from customer.key_information.schemas import Decision
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["customers"])
@@ -21,7 +22,7 @@ async def list_pending_changes(
     session: DbSession,
     principal: CurrentPrincipal,
     status: Literal["pending", "confirmed", "rejected"] = "pending",
-    customer_id: str | None = None,
+    customer_id: Identifier | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> object:
     found = await service.get_all(session, principal, status=status, customer_id=customer_id, limit=limit)
@@ -29,10 +30,14 @@ async def list_pending_changes(
 
 
 @router.post("/pending-changes/{change_id}/confirm")
-async def confirm_change(change_id: str, session: DbSession, principal: Writer, body: Decision | None = None) -> object:
+async def confirm_change(
+    change_id: Identifier, session: DbSession, principal: Writer, body: Decision | None = None
+) -> object:
     return service.present(await service.confirm(session, principal, change_id, body.note if body else None))
 
 
 @router.post("/pending-changes/{change_id}/reject")
-async def reject_change(change_id: str, session: DbSession, principal: Writer, body: Decision | None = None) -> object:
+async def reject_change(
+    change_id: Identifier, session: DbSession, principal: Writer, body: Decision | None = None
+) -> object:
     return service.present(await service.reject(session, principal, change_id, body.note if body else None))

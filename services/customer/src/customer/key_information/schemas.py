@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from customer.fields import Strict
+from customer.fields import Strict, Text
 
 
 class Decision(Strict):
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    note: Annotated[Text, StringConstraints(max_length=1000)] | None = None

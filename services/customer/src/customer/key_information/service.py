@@ -18,7 +18,8 @@ from customer.key_information.models import PendingChange
 from customer.records.models import Customer
 from customer.settings import customer_settings
 from servicekit import clock
-from servicekit.auth import Principal, account_filter, sees_account
+from servicekit.access import sees_record, visible_filter
+from servicekit.auth import Principal
 from servicekit.errors import ApiError, not_found
 
 
@@ -109,7 +110,7 @@ async def get_all(
     )
     if customer_id:
         query = query.where(PendingChange.customer_id == customer_id)
-    visible = account_filter(principal, Customer.owner, Customer.team)
+    visible = visible_filter(principal, Customer.owner, Customer.team)
     if visible is not None:
         query = query.where(visible)
     return list((await session.scalars(query)).all())
@@ -118,7 +119,7 @@ async def get_all(
 async def _load(session: AsyncSession, principal: Principal, change_id: str) -> tuple[PendingChange, Customer]:
     change = await session.get(PendingChange, change_id, with_for_update=True)
     customer = await session.get(Customer, change.customer_id, with_for_update=True) if change else None
-    if change is None or customer is None or not sees_account(principal, owner=customer.owner, team=customer.team):
+    if change is None or customer is None or not sees_record(principal, owner=customer.owner, team=customer.team):
         raise not_found("pending change", change_id)
     if change.status != "pending":
         raise ApiError(409, "already_decided", f"pending change {change_id} is already {change.status}")

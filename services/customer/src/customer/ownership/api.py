@@ -11,6 +11,7 @@ from customer.ownership.schemas import OwnerPut, OwnerRulesPut
 from customer.records import service as records
 from customer.records.schemas import CustomerDetail
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["customers"])
@@ -20,7 +21,7 @@ RuleWriter = Annotated[Principal, require_roles(Role.manager)]
 
 
 @router.put("/customers/{customer_id}/owner", response_model=CustomerDetail)
-async def put_owner(customer_id: str, body: OwnerPut, session: DbSession, principal: OwnerSetter) -> object:
+async def put_owner(customer_id: Identifier, body: OwnerPut, session: DbSession, principal: OwnerSetter) -> object:
     customer = await records.get(session, principal, customer_id, for_update=True)
     await service.assign_by_hand(session, principal, customer, body.owner, body.team)
     return records.view(session, principal, customer)

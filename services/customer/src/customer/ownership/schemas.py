@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from customer.fields import Strict, Text100
+from servicekit.fields import Count, Identifier
 
 
 class OwnerPut(Strict):
@@ -13,13 +14,13 @@ class OwnerPut(Strict):
 
 
 class OwnerRuleIn(Strict):
-    id: str | None = None
-    priority: int = Field(ge=0)
+    id: Identifier | None = None
+    priority: Count
     industry: Text100 | None = None
     service_type: Text100 | None = None
     owner: Text100
     team: Text100 | None = None
-    active: bool = True
+    active: StrictBool = True
 
     @model_validator(mode="after")
     def _names_a_match(self) -> OwnerRuleIn:

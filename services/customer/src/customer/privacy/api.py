@@ -12,6 +12,7 @@ from customer.privacy.schemas import EraseIn
 from customer.records import service as records
 from servicekit.auth import Principal, Role, require_roles
 from servicekit.errors import ApiError
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["personal data"])
@@ -21,19 +22,23 @@ Eraser = Annotated[Principal, require_roles(Role.manager)]
 
 
 @router.get("/customers/{customer_id}/contacts/{contact_id}/export")
-async def export_contact(customer_id: str, contact_id: str, session: DbSession, principal: Exporter) -> dict[str, Any]:
+async def export_contact(
+    customer_id: Identifier, contact_id: Identifier, session: DbSession, principal: Exporter
+) -> dict[str, Any]:
     customer, contact = await records.get_contact(session, principal, customer_id, contact_id)
     return await service.export_contact(session, principal, customer, contact)
 
 
 @router.get("/customers/{customer_id}/export")
-async def export_customer(customer_id: str, session: DbSession, principal: Exporter) -> dict[str, Any]:
+async def export_customer(customer_id: Identifier, session: DbSession, principal: Exporter) -> dict[str, Any]:
     customer = await records.get(session, principal, customer_id)
     return await service.export_customer(session, principal, customer)
 
 
 @router.post("/customers/{customer_id}/erase")
-async def erase_customer(customer_id: str, body: EraseIn, session: DbSession, principal: Eraser) -> dict[str, Any]:
+async def erase_customer(
+    customer_id: Identifier, body: EraseIn, session: DbSession, principal: Eraser
+) -> dict[str, Any]:
     customer = await records.get(session, principal, customer_id, for_update=True)
     if customer.merged_into is not None:
         raise ApiError(

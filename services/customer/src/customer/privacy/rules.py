@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from customer.staff import Staff, has_any_role
-
-# roles that work every account's contact data; everyone else sees it only for customers they own
-UNMASKED_ROLES = ("manager", "supervisor", "admin", "auditor")
+from servicekit import access
+from servicekit.access import Staff
 
 ERASED = "erased"
 ERASURE_SOURCE = "erasure"  # the source of the consent withdrawals erasure records
@@ -13,7 +11,8 @@ CLEARED_PROFILE_FIELDS = ("address", "key_needs", "pain_points", "service_prefer
 
 
 def sees_contact_data(principal: Staff, *, owner: str | None) -> bool:
-    return principal.subject == owner or has_any_role(principal, UNMASKED_ROLES)
+    """The kit's rule: the owner and the roles entitled to it (servicekit.access.UNMASKED)."""
+    return access.sees_unmasked(principal, owner=owner)
 
 
 def erased_name(number: str) -> str:

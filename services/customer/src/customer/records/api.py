@@ -15,6 +15,7 @@ from customer.records import service
 from customer.records.rules import normalise_tags
 from customer.records.schemas import CustomerCreate, CustomerDetail, CustomerUpdate, RiskPut, TagsPut
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_roles
+from servicekit.fields import Identifier
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["customers"])
@@ -29,12 +30,14 @@ async def create_customer(body: CustomerCreate, session: DbSession, principal: W
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerDetail)
-async def get_customer(customer_id: str, session: DbSession, principal: CurrentPrincipal) -> object:
+async def get_customer(customer_id: Identifier, session: DbSession, principal: CurrentPrincipal) -> object:
     return await service.read(session, principal, customer_id)
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerDetail)
-async def update_customer(customer_id: str, body: CustomerUpdate, session: DbSession, principal: Writer) -> object:
+async def update_customer(
+    customer_id: Identifier, body: CustomerUpdate, session: DbSession, principal: Writer
+) -> object:
     customer, waiting = await service.update(session, principal, customer_id, body)
     return {
         **service.view(session, principal, customer),
@@ -43,12 +46,12 @@ async def update_customer(customer_id: str, body: CustomerUpdate, session: DbSes
 
 
 @router.put("/customers/{customer_id}/tags", response_model=CustomerDetail)
-async def put_tags(customer_id: str, body: TagsPut, session: DbSession, principal: Writer) -> object:
+async def put_tags(customer_id: Identifier, body: TagsPut, session: DbSession, principal: Writer) -> object:
     return service.view(session, principal, await service.set_tags(session, principal, customer_id, body.tags))
 
 
 @router.post("/customers/{customer_id}/tags", response_model=CustomerDetail)
-async def add_tags(customer_id: str, body: TagsPut, session: DbSession, principal: Writer) -> object:
+async def add_tags(customer_id: Identifier, body: TagsPut, session: DbSession, principal: Writer) -> object:
     customer = await service.get(session, principal, customer_id)
     return service.view(
         session, principal, await service.set_tags(session, principal, customer_id, [*customer.tags, *body.tags])
@@ -56,7 +59,7 @@ async def add_tags(customer_id: str, body: TagsPut, session: DbSession, principa
 
 
 @router.delete("/customers/{customer_id}/tags/{tag}", response_model=CustomerDetail)
-async def remove_tag(customer_id: str, tag: str, session: DbSession, principal: Writer) -> object:
+async def remove_tag(customer_id: Identifier, tag: str, session: DbSession, principal: Writer) -> object:
     customer = await service.get(session, principal, customer_id)
     [key] = normalise_tags([tag]) or [""]
     kept = [t for t in customer.tags if t != key]
@@ -64,6 +67,6 @@ async def remove_tag(customer_id: str, tag: str, session: DbSession, principal: 
 
 
 @router.put("/customers/{customer_id}/risk", response_model=CustomerDetail)
-async def put_risk(customer_id: str, body: RiskPut, session: DbSession, principal: Writer) -> object:
+async def put_risk(customer_id: Identifier, body: RiskPut, session: DbSession, principal: Writer) -> object:
     customer = await service.set_risk(session, principal, customer_id, body.risk_state, body.reason)
     return service.view(session, principal, customer)

@@ -5,46 +5,37 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
-from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.events.customer import CooperationStage, CustomerType, RiskState, ServiceLevel, ValueTier
 from customer.change_lag.schemas import LearnedAt
 from customer.contacts.schemas import ContactCreate, ContactRead
-from customer.fields import Language, LongText, Strict, Tag, Text100, Text200
-
-_TIME_ZONES = frozenset(available_timezones())
+from customer.fields import Language, LongText, Strict, Tag, Text, Text100, Text200
+from servicekit.fields import TimeZone, omittable
 
 
 class CooperationEntry(Strict):
     """R-01 one item of the history of cooperation."""
 
-    project: Annotated[str, StringConstraints(max_length=200)] | None = None
-    products: Annotated[str, StringConstraints(max_length=500)] | None = None
-    period: Annotated[str, StringConstraints(max_length=100)] | None = None
-    payment_behaviour: Annotated[str, StringConstraints(max_length=200)] | None = None
+    project: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    products: Annotated[Text, StringConstraints(max_length=500)] | None = None
+    period: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    payment_behaviour: Annotated[Text, StringConstraints(max_length=200)] | None = None
 
 
 class _Profile(Strict):
     industry: Text100 | None = None
-    size: Annotated[str, StringConstraints(max_length=50)] | None = None
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    size: Annotated[Text, StringConstraints(max_length=50)] | None = None
+    address: Annotated[Text, StringConstraints(max_length=500)] | None = None
     source: Text100 | None = Field(default=None, description="trade show, referral, website, ...")
     key_needs: LongText | None = None
     pain_points: LongText | None = None
     service_preferences: LongText | None = None
-    cooperation_history: list[CooperationEntry] | None = None
+    cooperation_history: list[CooperationEntry] | None = Field(default=None, max_length=200)
     service_type: Text100 | None = None
-    time_zone: str | None = Field(default=None, description="IANA time zone, e.g. Asia/Shanghai")
+    time_zone: TimeZone | None = Field(default=None, description="IANA time zone, e.g. Asia/Shanghai")
     language: Language | None = Field(default=None, description="BCP 47 tag, e.g. zh-CN or en")
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None and value not in _TIME_ZONES:
-            raise ValueError("unknown IANA time zone")
-        return value
 
 
 class CustomerCreate(_Profile):
@@ -60,23 +51,17 @@ class CustomerCreate(_Profile):
 
 
 class CustomerUpdate(_Profile, LearnedAt):
-    """Only the fields sent are changed; `null` clears an optional field. `key_needs` is key information (R-05)."""
+    """Only the fields sent are changed; `null` clears an optional field. `key_needs` is key information (R-05).
+    Name, type, stage, tier, service level and the history can change but never be cleared (no null)."""
 
-    name: Text200 | None = None
-    customer_type: CustomerType | None = None
-    stage: CooperationStage | None = None
-    tier: ValueTier | None = None
-    service_level: ServiceLevel | None = None
+    name: Text200 = omittable()
+    customer_type: CustomerType = omittable()
+    stage: CooperationStage = omittable()
+    tier: ValueTier = omittable()
+    service_level: ServiceLevel = omittable()
+    cooperation_history: list[CooperationEntry] = omittable(max_length=200)
     owner: Text100 | None = None
     team: Text100 | None = None
-
-    @field_validator("name", "customer_type", "stage", "tier", "service_level", "cooperation_history", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # only runs for fields actually sent: these can change but never be cleared
-        if value is None:
-            raise ValueError("may not be null")
-        return value
 
 
 class TagsPut(Strict):
@@ -85,7 +70,7 @@ class TagsPut(Strict):
 
 class RiskPut(Strict):
     risk_state: RiskState
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    reason: Annotated[Text, StringConstraints(min_length=1, max_length=1000)]
 
 
 class CustomerRead(BaseModel):

@@ -34,13 +34,10 @@ from customer.records.models import Customer
 from customer.records.rules import NEEDS_FIELDS, NUMBER_PREFIX, normalise_tags
 from customer.records.schemas import CustomerCreate, CustomerUpdate
 from customer.search.rules import search_key
-from servicekit import clock
-from servicekit.auth import Principal, Role, sees_account
+from servicekit import access, clock
+from servicekit.auth import Principal
 from servicekit.errors import ApiError, not_found
 from servicekit.numbering import next_number
-
-OWNER_SETTERS = (Role.supervisor, Role.manager, Role.admin)  # R-08: owners change by hand only through these
-
 
 # --- reading -------------------------------------------------------------------------------------------
 
@@ -55,7 +52,7 @@ async def get(
 ) -> Customer:
     customer = await session.get(Customer, customer_id, with_for_update=for_update or None)
     # another team's customer is reported as missing, so ids cannot be probed (R-09)
-    if customer is None or not sees_account(principal, owner=customer.owner, team=customer.team):
+    if customer is None or not access.sees_record(principal, owner=customer.owner, team=customer.team):
         raise not_found("customer", customer_id)
     if customer.merged_into and not include_merged:
         # its data lives on in the survivor; the pointer lets clients follow it
@@ -145,6 +142,10 @@ PROFILE_FIELDS = (
 
 
 async def create(session: AsyncSession, principal: Principal, data: CustomerCreate) -> Customer:
+    if not access.may_assign(principal, owner=data.owner, team=data.team):
+        raise ApiError(
+            403, "forbidden", "only a supervisor, manager or admin names another owner or team (R-08)", field="owner"
+        )
     now = clock.now(session)
     values = data.model_dump(mode="json", exclude={"contacts", "tags"})
     customer = Customer(
@@ -166,6 +167,14 @@ async def create(session: AsyncSession, principal: Principal, data: CustomerCrea
     )
     customer.contacts = []
     rule = None if data.owner else await ownership.apply_rule(session, customer)
+    # R-09: a new customer always has an owner (by hand, by rule, else its creator) and its creator's team
+    customer.owner, customer.team = access.initial_assignment(
+        principal,
+        owner=data.owner,
+        team=data.team,
+        rule_owner=rule.owner if rule else None,
+        rule_team=rule.team if rule else None,
+    )
     session.add(customer)
     for entry in data.contacts:
         change_lag.entered(session, "contact", entry.learned_at, now)
@@ -218,7 +227,7 @@ async def update(
     """Apply what was sent. `key_needs` is key information (R-05): it becomes a pending change instead."""
     customer = await get(session, principal, customer_id, for_update=True)
     ensure_not_erased(customer)
-    if ({"owner", "team"} & data.model_fields_set) and not principal.has_any(*OWNER_SETTERS):
+    if ({"owner", "team"} & data.model_fields_set) and not principal.has_any(*access.ASSIGNERS):
         raise ApiError(403, "forbidden", "owner and team are set by a supervisor, manager or admin (R-08)")
     now = clock.now(session)
     requested = data.model_dump(mode="json", exclude_unset=True, exclude={"learned_at"})

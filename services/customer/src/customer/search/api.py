@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from customer.contacts.rules import normalise_email, normalise_phone
 from customer.records import service as records
@@ -14,6 +14,7 @@ from customer.search import service
 from customer.settings import customer_settings
 from servicekit.auth import CurrentPrincipal
 from servicekit.errors import ApiError
+from servicekit.fields import Text
 from servicekit.pii import blind_index
 from servicekit.runtime import DbSession
 
@@ -26,7 +27,7 @@ async def list_customers(
     session: DbSession,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[Text, StringConstraints(max_length=500)] | None = None,
 ) -> object:
     filters = service.filters_from_query(request.query_params)
     items, next_cursor = await service.get_all(session, principal, limit=limit, cursor=cursor, filters=filters)

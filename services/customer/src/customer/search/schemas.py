@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from contracts.events.customer import CooperationStage, CustomerType, RiskState, ServiceLevel, ValueTier
 from customer.fields import Tag, Text100, Text200
 from customer.search.rules import search_key
+from servicekit.fields import Instant
 
 
 class CustomerFilters(BaseModel):
@@ -27,8 +28,8 @@ class CustomerFilters(BaseModel):
     owner: Text100 | None = None
     team: Text100 | None = None
     industry: Text100 | None = None
-    last_contact_before: datetime | None = None
-    last_contact_after: datetime | None = None
+    last_contact_before: Instant | None = None
+    last_contact_after: Instant | None = None
 
     @field_validator("tags_any", "tags_all")
     @classmethod

@@ -1,6 +1,6 @@
 """Finding customers: one filter engine for lists, search, segments and exports.
 
-Always R-09 visibility (`account_filter`) and never merged or erased records. Pages use keyset cursors:
+Always R-09 visibility (`access.visible_filter`) and never merged or erased records. Pages use keyset cursors:
 plain lists are ordered by customer number (unique index), searches by similarity then id.
 """
 
@@ -21,7 +21,8 @@ from customer.records.models import Customer
 from customer.records.service import live
 from customer.search.rules import contains_pattern, search_key
 from customer.search.schemas import CustomerFilters
-from servicekit.auth import Principal, account_filter
+from servicekit.access import visible_filter
+from servicekit.auth import Principal
 from servicekit.errors import ApiError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ EQUAL_FIELDS = ("customer_type", "stage", "tier", "service_level", "risk_state",
 
 def filtered(query: Select[Any], filters: CustomerFilters, principal: Principal, dialect: str) -> Select[Any]:
     query = live(query)
-    visible = account_filter(principal, Customer.owner, Customer.team)
+    visible = visible_filter(principal, Customer.owner, Customer.team)
     if visible is not None:
         query = query.where(visible)
     for field in EQUAL_FIELDS:
@@ -172,7 +173,7 @@ async def only_visible(
     session: AsyncSession, principal: Principal, found: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Drop the entries (with a `customer_id`) of customers the caller may not see (R-09)."""
-    visible = account_filter(principal, Customer.owner, Customer.team)
+    visible = visible_filter(principal, Customer.owner, Customer.team)
     if visible is None or not found:
         return found
     ids = [item["customer_id"] for item in found]

@@ -17,11 +17,11 @@ from customer.search.schemas import CustomerFilters
 from customer.search.service import get_all
 from customer.segments.models import Segment
 from customer.segments.schemas import SegmentIn
-from servicekit import clock
-from servicekit.auth import Principal, Role
+from servicekit import access, clock
+from servicekit.auth import Principal
 from servicekit.errors import ApiError, not_found
 
-EDITORS = (Role.supervisor, Role.manager, Role.admin)  # besides the segment's author
+EDITORS = access.ASSIGNERS  # besides the segment's author
 
 
 def view(segment: Segment) -> dict[str, Any]:

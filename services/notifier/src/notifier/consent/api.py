@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from notifier.consent import service
 from notifier.consent.rules import BadToken, Unsubscription
-from servicekit.errors import ApiError
+from servicekit.errors import ApiError, error_responses
+from servicekit.fields import RawText
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["unsubscribe"])
@@ -39,8 +40,8 @@ _WHAT = {
 }
 
 
-@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
-async def confirm_unsubscribe(token: Annotated[str, Path(max_length=1000)]) -> HTMLResponse:
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse, responses=error_responses(400))
+async def confirm_unsubscribe(token: Annotated[RawText, Path(max_length=1000)]) -> HTMLResponse:
     """A confirmation page with one button; a GET never unsubscribes (link scanners follow GETs)."""
     found = _read(token)
     zh, en = _WHAT.get(found.purpose, (found.purpose, found.purpose))
@@ -52,8 +53,8 @@ async def confirm_unsubscribe(token: Annotated[str, Path(max_length=1000)]) -> H
     return _page("退订 / Unsubscribe", form)
 
 
-@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
-async def do_unsubscribe(token: Annotated[str, Path(max_length=1000)], session: DbSession) -> HTMLResponse:
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse, responses=error_responses(400))
+async def do_unsubscribe(token: Annotated[RawText, Path(max_length=1000)], session: DbSession) -> HTMLResponse:
     """The button and RFC 8058 one-click POSTs: consent is withdrawn in this transaction (R-42), at once."""
     await service.unsubscribe(session, _read(token))
     return _page("已退订 / Unsubscribed", "<p>您已退订，立即生效。<br>You are unsubscribed, effective immediately.</p>")

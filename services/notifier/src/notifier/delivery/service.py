@@ -34,6 +34,7 @@ from notifier.recipients.rules import Address, choose, staff_address
 from notifier.settings import NotifierSettings
 from notifier.templates import service as templates
 from notifier.templates.rules import MissingParameter, TemplateError, UnknownTemplate
+from servicekit import access
 from servicekit.broker import PermanentError
 from servicekit.outbox import record_events
 
@@ -285,6 +286,13 @@ async def get_history(
 
 async def get(session: AsyncSession, message_id: str) -> Message | None:
     return await session.get(Message, message_id)
+
+
+async def may_read(session: AsyncSession, staff: access.Staff, message: Message) -> bool:
+    """R-09: a customer's message is visible with its customer; a staff member's to them and the oversight roles."""
+    if message.customer_id is not None:
+        return await recipients.visible_to(session, staff, message.customer_id)
+    return message.staff == staff.subject or access.has_any(staff, access.OVERSIGHT)
 
 
 async def erase_customer(session: AsyncSession, customer_id: str) -> None:

@@ -11,6 +11,7 @@ from contracts.events.customer import (
     CustomerContactsChangedV1,
     CustomerErasedV1,
     CustomerMergedV1,
+    CustomerOwnerAssignedV1,
     CustomerRegisteredV1,
     CustomerUpdatedV1,
 )
@@ -27,6 +28,8 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         await recipients.apply_profile(session, event.customer_id, version, values)
     elif isinstance(event, CustomerUpdatedV1):
         await recipients.apply_profile(session, event.customer_id, version, dict(event.profile))
+    elif isinstance(event, CustomerOwnerAssignedV1):  # who reads the customer's message history follows
+        await recipients.apply_profile(session, event.customer_id, version, {"owner": event.owner, "team": event.team})
     elif isinstance(event, CustomerContactsChangedV1):
         await recipients.apply_contacts(session, version, event)
     elif isinstance(event, CustomerConsentChangedV1):

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.customer import CustomerContactsChangedV1
 from notifier.recipients.models import Recipient, RecipientContact
 from notifier.recipients.rules import Address, choose
+from servicekit import access
 
 PROFILE_FIELDS = ("language", "time_zone", "owner", "team")
 
@@ -69,6 +70,13 @@ async def merge(session: AsyncSession, *, survivor_id: str, merged_id: str) -> N
     )
     await session.execute(delete(Recipient).where(Recipient.customer_id == merged_id))
     await session.flush()
+
+
+async def visible_to(session: AsyncSession, staff: access.Staff, customer_id: str) -> bool:
+    """R-09: the customer's owner and team from customer events; a customer not known (or erased) has neither."""
+    recipient = await session.get(Recipient, customer_id)
+    owner, team = (recipient.owner, recipient.team) if recipient else (None, None)
+    return access.sees_record(staff, owner=owner, team=team)
 
 
 async def customer_addresses(

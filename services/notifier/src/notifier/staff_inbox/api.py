@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from notifier.staff_inbox import service
 from notifier.staff_inbox.schemas import InboxItemRead, InboxPage
 from servicekit.auth import CurrentPrincipal
+from servicekit.fields import RowId
 from servicekit.runtime import DbSession
 
 router = APIRouter(tags=["inbox"])
@@ -19,7 +20,7 @@ async def my_inbox(
     session: DbSession,
     principal: CurrentPrincipal,
     unread_only: bool = False,
-    cursor: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[RowId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InboxPage:
     """The caller's own in-app messages, newest first (R-40)."""
@@ -39,7 +40,5 @@ async def read_all(session: DbSession, principal: CurrentPrincipal) -> dict[str,
 
 
 @router.post("/inbox/{item_id}/read", response_model=InboxItemRead)
-async def read_one(
-    item_id: Annotated[int, Path(ge=1)], session: DbSession, principal: CurrentPrincipal
-) -> InboxItemRead:
+async def read_one(item_id: Annotated[RowId, Path()], session: DbSession, principal: CurrentPrincipal) -> InboxItemRead:
     return InboxItemRead.model_validate(await service.mark_read(session, staff=principal.subject, item_id=item_id))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.events.customer import MessageChannel, Purpose
+from servicekit.fields import RawText, Text
 
 
 class TemplateSummary(BaseModel):
@@ -45,21 +46,27 @@ class TemplateEdit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    subject: str | None = Field(default=None, max_length=500)
-    text: str = Field(min_length=1, max_length=20_000)
-    html: str | None = Field(default=None, max_length=100_000)
-    short_text: str | None = Field(default=None, max_length=1_000, description="SMS/IM body; default: text")
+    subject: Annotated[RawText, StringConstraints(max_length=500)] | None = None
+    text: Annotated[RawText, StringConstraints(min_length=1, max_length=20_000)]
+    html: Annotated[RawText, StringConstraints(max_length=100_000)] | None = None
+    short_text: Annotated[RawText, StringConstraints(max_length=1_000)] | None = Field(
+        default=None, description="SMS/IM body; default: text"
+    )
     purpose: Purpose | None = None
-    channels: list[MessageChannel] | None = Field(default=None, min_length=1)
+    channels: list[MessageChannel] | None = Field(default=None, min_length=1, max_length=10)
     audience: Literal["customer", "staff"] = "customer"
 
 
 class PreviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    language: str | None = Field(default=None, max_length=20, description="the recipient's locale, e.g. zh-CN")
+    language: Annotated[Text, StringConstraints(max_length=20)] | None = Field(
+        default=None, description="the recipient's locale, e.g. zh-CN"
+    )
     channel: MessageChannel = MessageChannel.email
-    parameters: dict[str, Any] = Field(default_factory=dict)
+    parameters: dict[Annotated[Text, StringConstraints(max_length=100)], Any] = Field(
+        default_factory=dict, max_length=100
+    )
 
 
 class PreviewRead(BaseModel):
