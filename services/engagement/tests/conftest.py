@@ -66,3 +66,28 @@ def two_replicas(service: Any) -> Callable[[Callable[[Database], Awaitable[int]]
             await second.dispose()
 
     return run
+
+
+@pytest.fixture
+def case_received() -> Callable[..., Envelope]:
+    """A case.received.v1 as the complaints service publishes it, for a customer at a time."""
+    from contracts.events.cases import CaseReceivedV1
+
+    def received(customer_id: str, at: datetime, kind: str = "inquiry") -> Envelope:
+        case_id = str(uuid.uuid4())
+        event = CaseReceivedV1(
+            case_id=case_id,
+            number="TS-2026-000001",
+            customer_id=customer_id,
+            kind=kind,
+            channel="hotline",
+            severity="normal",
+            cause_category=None,
+            department="customer_service",
+            owner=None,
+            team=None,
+            received_at=at,
+        )
+        return Envelope.wrap(event, producer="complaints", aggregate_id=case_id, aggregate_version=1)
+
+    return received

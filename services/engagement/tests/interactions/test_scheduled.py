@@ -3,13 +3,10 @@ even with two replicas; an interaction (a case, a communication) restarts the cl
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contracts import Envelope
-from contracts.events.cases import CaseReceivedV1
 from engagement.interactions import scheduled
 from servicekit.testing import bearer, eventually, outbox_events, publish
 
@@ -19,26 +16,8 @@ MING = bearer("ming", "sales", team="east")
 REGISTERED = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 
 
-def case_received(customer_id: str, at: datetime) -> Envelope:
-    case_id = str(uuid.uuid4())
-    event = CaseReceivedV1(
-        case_id=case_id,
-        number="TS-2026-000001",
-        customer_id=customer_id,
-        kind="inquiry",
-        channel="hotline",
-        severity="normal",
-        cause_category=None,
-        department="customer_service",
-        owner=None,
-        team=None,
-        received_at=at,
-    )
-    return Envelope.wrap(event, producer="complaints", aggregate_id=case_id, aggregate_version=1)
-
-
 async def test_a_customer_silent_for_90_days_gets_one_reactivation_task(
-    client, service, register, two_replicas
+    client, service, register, two_replicas, case_received
 ) -> None:
     silent = await register(owner="ming", team="east", registered_at=REGISTERED)
     active = await register(owner="ming", team="east", registered_at=REGISTERED)

@@ -4,13 +4,12 @@ a stale event is ignored; an open complaint changes the conversation (R-12)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 
 from contracts import Envelope
-from contracts.events.cases import CaseClosedV1, CaseReceivedV1
+from contracts.events.cases import CaseClosedV1
 from contracts.events.customer import CustomerErasedV1, CustomerMergedV1, CustomerOwnerAssignedV1
 from servicekit.testing import bearer, eventually, publish
 
@@ -97,24 +96,12 @@ async def test_erasure_clears_free_text_and_keeps_counts(client, service, regist
     assert (await client.get(f"/obligations?customer_id={customer}&status=open", headers=MANAGER)).json()["items"] == []
 
 
-async def test_an_open_complaint_turns_the_conversation_to_it(client, service, register) -> None:
+async def test_an_open_complaint_turns_the_conversation_to_it(client, service, register, case_received) -> None:
     service.clock.set(MAY_6)
     customer = await register(owner="ming", team="east", registered_at=datetime(2026, 1, 5, tzinfo=UTC))
-    case_id = str(uuid.uuid4())
-    received = CaseReceivedV1(
-        case_id=case_id,
-        number="TS-2026-000002",
-        customer_id=customer,
-        kind="complaint",
-        channel="hotline",
-        severity="normal",
-        cause_category=None,
-        department="customer_service",
-        owner=None,
-        team=None,
-        received_at=MAY_6,
-    )
-    await publish(Envelope.wrap(received, producer="complaints", aggregate_id=case_id, aggregate_version=1))
+    received = case_received(customer, MAY_6, kind="complaint")
+    case_id = received.payload().case_id
+    await publish(received)
 
     async def complaining() -> list:
         items = (await client.get(f"/obligations?customer_id={customer}&status=open", headers=MING)).json()["items"]
