@@ -2,7 +2,8 @@
 # The system parts the test suite needs, beyond what `make install` puts in .venv:
 #   PostgreSQL on 127.0.0.1:5432 letting user postgres in over TCP without a password (trust),
 #   RabbitMQ with `rabbitmqctl` on PATH (the tests create a vhost with it), `prometheus` and `promtool`,
-#   `pg_dump`/`pg_restore` (postgresql-client), python3 with venv (for .tools/ when uv is not installed), make.
+#   `pg_dump`/`pg_restore` (postgresql-client), python3 with venv (for .tools/ when uv is not installed), make,
+#   `chromium` (the survey pages' Playwright tests).
 #
 # As root it installs what is missing with apt-get and starts PostgreSQL or RabbitMQ when they are not running.
 # Otherwise (or with --check) it only looks, and names each missing part with the command that installs it.
@@ -80,6 +81,9 @@ survey() {
   [ -n "$(pg_bin pg_dump)" ] && [ -n "$(pg_bin pg_restore)" ] && [ -n "$(pg_bin psql)" ] ||
     need "pg_dump, pg_restore and psql are missing (the backup and encryption-at-rest tests run them)" \
       "${sudo}apt-get install -y postgresql-client" postgresql-client
+  command -v chromium >/dev/null ||
+    need "chromium is missing (the survey pages' browser tests drive Debian's headless chromium with Playwright)" \
+      "${sudo}apt-get install -y chromium" chromium
   command -v prometheus >/dev/null && command -v promtool >/dev/null ||
     need "prometheus and promtool are missing (the alert-rule tests and the SLA scrape test run them)" \
       "${sudo}apt-get install -y prometheus" prometheus
@@ -186,4 +190,4 @@ if [ ${#problems[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || echo "  (as root, scripts/system-deps.sh installs and starts these itself)" >&2
   exit 1
 fi
-echo "system-deps: PostgreSQL, RabbitMQ, prometheus/promtool, the PostgreSQL client and python3-venv are ready"
+echo "system-deps: PostgreSQL, RabbitMQ, prometheus/promtool, the PostgreSQL client, python3-venv and chromium are ready"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -158,26 +159,35 @@ def test_a_need_heard_in_a_contact_reaches_the_customer_as_a_pending_change(syst
     assert found
 
 
-def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) -> None:
-    env, _ = system
-    url = {service: f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}" for service in SERVICES}
-    handler = bearer("hana", "complaint_handler", team="east")
-    contact = {"name": "王芳", "emails": ["wang.fang@example.cn"], "primary": True}
+def complaint_of_a_new_customer(
+    url: dict[str, str], handler: dict[str, str], company: str, name: str, address: str
+) -> tuple[str, httpx.Response]:
+    """A zh-CN customer with one primary email contact, created over HTTP, and a hotline complaint about it."""
+    contact = {"name": name, "emails": [address], "primary": True}
     created = httpx.post(
         f"{url['customer']}/customers",
-        json={"name": "杭州投诉测试有限公司", "team": "east", "language": "zh-CN", "contacts": [contact]},
+        json={"name": company, "team": "east", "language": "zh-CN", "contacts": [contact]},
         headers=AGENT,
     )
     assert created.status_code == 201, created.text
     customer_id = created.json()["id"]
-
-    # customer.contacts_changed.v1 gives the notifier its recipient; then the case's events trigger the message
     case = httpx.post(
         f"{url['complaints']}/cases",
         json={"kind": "complaint", "customer_id": customer_id, "channel": "hotline", "content": "包装破损"},
         headers=handler,
     )
     assert case.status_code == 201, case.text
+    return customer_id, case
+
+
+def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) -> None:
+    env, _ = system
+    url = {service: f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}" for service in SERVICES}
+    handler = bearer("hana", "complaint_handler", team="east")
+    # customer.contacts_changed.v1 gives the notifier its recipient; then the case's events trigger the message
+    customer_id, case = complaint_of_a_new_customer(
+        url, handler, "杭州投诉测试有限公司", "王芳", "wang.fang@example.cn"
+    )
     number = case.json()["number"]
     assert (
         httpx.post(f"{url['complaints']}/cases/{case.json()['id']}/acknowledge", json={}, headers=handler).status_code
@@ -202,6 +212,56 @@ def test_a_complaint_ends_as_an_acknowledgement_email_to_the_customer(system) ->
     assert history.status_code == 200, history.text
     outcomes = {(item["channel"], item["status"]) for item in history.json()["items"]}
     assert ("email", "sent") in outcomes
+
+
+def wait_for_mail(mail_dir: Path, subject: str, seconds: float = 90) -> list[email.message.EmailMessage]:
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [
+            message
+            for path in mail_dir.glob("*.eml")
+            if subject
+            in (message := email.message_from_bytes(path.read_bytes(), policy=email.policy.default))["Subject"]
+        ]
+        if found or time.monotonic() > deadline:
+            return found  # type: ignore[return-value]
+        time.sleep(0.2)
+
+
+def test_a_closed_complaint_ends_as_one_survey_email_whose_link_records_only_on_post(system) -> None:
+    """R-33: case closed -> one invitation email (notifier) -> GET shows the form and records nothing -> POST
+    records -> a second POST changes the answer (still one response)."""
+    env, _ = system
+    url = {service: f"http://127.0.0.1:{env[f'CRM_{service.upper()}_PORT']}" for service in SERVICES}
+    handler = bearer("hana", "complaint_handler", team="east")
+    _, case = complaint_of_a_new_customer(url, handler, "苏州评价测试有限公司", "李雷", "li.lei@example.cn")
+    for action in ("acknowledge", "investigate", "propose-resolution", "accept", "close"):
+        done = httpx.post(f"{url['complaints']}/cases/{case.json()['id']}/{action}", json={}, headers=handler)
+        assert done.status_code == 200, done.text
+
+    mail_dir = Path(env["CRM_VAR_DIR"]) / "mail"
+    [invitation] = wait_for_mail(mail_dir, "请评价我们的服务")  # the Chinese template, by the customer's language
+    assert invitation["To"] == "li.lei@example.cn"
+    body = invitation.get_body(preferencelist=("plain",)).get_content()
+    [link] = re.findall(r"http://127\.0\.0\.1:\d+/s/[A-Za-z0-9_.\-]+", body)
+    assert link.startswith(url["surveys"])
+
+    form = httpx.get(link)
+    assert form.status_code == 200 and 'name="attitude"' in form.text
+    assert "您已提交过" not in httpx.get(link).text  # GET recorded nothing
+    answers = {"attitude": "poor", "skill": "satisfied", "response_time": "satisfied", "promises": "satisfied"}
+    assert httpx.post(link, data=answers).status_code == 200
+    assert "您已提交过" in httpx.get(link).text
+    assert httpx.post(link, data={**answers, "attitude": "satisfied"}).status_code == 200
+    card = httpx.get(
+        f"{url['surveys']}/results/staff",
+        params={"month": time.strftime("%Y-%m", time.gmtime())},
+        headers=bearer("vp", "vice_president"),
+    ).json()
+    attitude = [r for r in card["rows"] if r["item"] == "attitude"]
+    assert sum(r["answers"] for r in attitude) == 1 and attitude[0]["levels"] == {"satisfied": 1}  # changed, not added
+    time.sleep(2)
+    assert len(wait_for_mail(mail_dir, "请评价我们的服务", seconds=0)) == 1  # one invitation
 
 
 def test_an_administrator_keeps_the_business_calendar_current_with_crm_calendar(system, tmp_path: Path) -> None:

@@ -73,8 +73,12 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "customer.erased.v1",
         ),
     ),
-    # figures that re-derive the value tier (orders from other systems, complaints)
-    Subscription("customer", "figures", ("order.figures_reported.v1", "case.received.v1")),
+    # a complaint asked for in a survey opens a case (origin survey)
+    Subscription("complaints", "survey-events", ("survey.complaint_requested.v1",)),
+    # figures that re-derive the value tier (orders from other systems, complaints, survey scores)
+    Subscription(
+        "customer", "figures", ("order.figures_reported.v1", "case.received.v1", "survey.response_recorded.v1")
+    ),
     # R-14 need changes -> need tags or pending key-information changes; R-16 last contact
     Subscription("customer", "engagement-events", ("communication.need_changed.v1", "last_interaction.changed.v1")),
     # an unsubscribe link used in the notifier withdraws the consent of record
@@ -91,6 +95,34 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "customer.consent_changed.v1",
             "customer.merged.v1",
             "customer.erased.v1",
+        ),
+    ),
+    # the surveys service's read model of customers (segments, owner, consent); erasure
+    Subscription(
+        "surveys",
+        "customer-events",
+        (
+            "customer.registered.v1",
+            "customer.updated.v1",
+            "customer.classified.v1",
+            "customer.owner_assigned.v1",
+            "customer.tags_changed.v1",
+            "customer.consent_changed.v1",
+            "customer.merged.v1",
+            "customer.erased.v1",
+        ),
+    ),
+    # who handles each case, and its end (closed, signed off) invites the customer to rate the staff
+    Subscription(
+        "surveys",
+        "case-events",
+        (
+            "case.received.v1",
+            "case.acknowledged.v1",
+            "case.assigned.v1",
+            "case.closed.v1",
+            "service_request.dispatched.v1",
+            "service_request.signed_off.v1",
         ),
     ),
     # the explicit command any system may publish

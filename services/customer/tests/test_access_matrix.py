@@ -147,6 +147,4 @@ def test_every_by_id_route_is_in_the_matrix() -> None:
 async def test_bola_matrix_r09(module_client, new_customer) -> None:
     global _client, _add_customer
     _client, _add_customer = module_client, new_customer
-    refused, total = await run_matrix(module_client, PROBES, bearer)
-    print(f"BOLA customer: {len(PROBES)} by-id routes, refused {refused} / {total} calls")
-    assert refused >= 2 * len(PROBES)  # at least the other team and the teamless agent, on every route
+    await run_matrix(module_client, PROBES, bearer, service="customer")

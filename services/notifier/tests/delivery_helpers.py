@@ -33,12 +33,13 @@ async def add_customer(
     language: str = "zh-CN",
     owner: str = "sue",
     team: str | None = "east",
+    customer_id: str | None = None,
 ) -> tuple[str, str]:
     """A customer with one primary contact in the notifier's read model, owned by `owner` of `team` (R-09);
     (customer_id, contact_id)."""
     from notifier.recipients import consumers
 
-    customer_id, contact_id = str(uuid.uuid4()), str(uuid.uuid4())
+    customer_id, contact_id = customer_id or str(uuid.uuid4()), str(uuid.uuid4())
     email = email or f"c{customer_id[:8]}@example.com"  # unique, so a test finds its own mail
     events: list[Event] = [
         CustomerOwnerAssignedV1(customer_id=customer_id, owner=owner, team=team, previous_owner=None, reason="test"),
@@ -127,3 +128,26 @@ async def dead_letters() -> list[dict]:
         while (message := await queue.get(no_ack=True, fail=False)) is not None:
             found.append(json.loads(message.body))
         return found
+
+
+async def waiting(key: str) -> Any:
+    """The request parked for a customer not known yet (None when there is none)."""
+    from notifier.delivery.models import WaitingRequest
+
+    async with app_service("notifier").db.session() as session:
+        return await session.get(WaitingRequest, key)
+
+
+def acknowledged(customer_id: str, case_id: str, number: str) -> Any:
+    """A case.acknowledged.v1 at noon (Shanghai) by alice, within the SLA."""
+    from contracts.events.cases import CaseAcknowledgedV1
+
+    at = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+    return CaseAcknowledgedV1(
+        case_id=case_id,
+        number=number,
+        customer_id=customer_id,
+        acknowledged_at=at,
+        acknowledged_by="alice",
+        within_sla=True,
+    )

@@ -70,6 +70,4 @@ def test_every_by_id_route_is_in_the_matrix() -> None:
 
 
 async def test_bola_matrix_r09(client) -> None:
-    refused, total = await run_matrix(client, PROBES, bearer)
-    print(f"BOLA notifier: {len(PROBES)} by-id routes, refused {refused} / {total} calls")
-    assert refused >= 2 * len(PROBES)  # at least the other team and the teamless agent, on every route
+    await run_matrix(client, PROBES, bearer, service="notifier")

@@ -85,6 +85,9 @@ class CaseReceivedV1(_CaseEvent):
     owner: str | None
     team: str | None
     received_at: datetime
+    # optional, so v1 stays compatible: `channel` keeps its published values (a survey complaint is web_form)
+    origin: str | None = Field(default=None, description="where the case was opened from, e.g. survey (R-35)")
+    origin_id: str | None = Field(default=None, description="the record it came from, e.g. the survey response id")
 
 
 class CaseAcknowledgedV1(_CaseEvent):

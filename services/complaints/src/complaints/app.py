@@ -45,6 +45,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     ):
         service.include_router(router)
     service.consume("customer-events", cases_consumers.on_customer_event)
+    service.consume("survey-events", cases_consumers.on_survey_event)
     service.every("sla evaluator", settings.evaluator_interval_seconds, lambda: sla_scheduled.evaluate_due(service.db))
     service.every("calendar refresh", settings.calendar_refresh_seconds, calendar.refresh)
     service.every(

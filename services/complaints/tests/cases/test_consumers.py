@@ -100,7 +100,7 @@ async def test_case_for_an_unknown_customer_is_linked_when_the_customer_event_ar
         return found if found["tier"] == "high" else None
 
     found = await eventually(linked, timeout=30)
-    assert found["owner"] == "olga"
+    assert (found["owner"], found["team"]) == ("olga", "east")
     assert found["customer_name"] == "迟到的客户"
     assert "tier_changed" in [e["action"] for e in found["timeline"]]
 
@@ -129,3 +129,18 @@ async def test_cases_follow_the_customers_new_owner_and_team_r09(client, complai
     # a stale repeat of the first assignment changes nothing (rule 5)
     await deliver(assigned(customer_id, "amy", "east", previous=None), customer_id, 2)
     assert (await client.get(f"/cases/{case['id']}", headers=west)).status_code == 200
+
+
+async def test_a_case_opened_before_its_customer_takes_the_customers_team_when_it_arrives_r09(
+    client, complaint
+) -> None:
+    customer_id = str(uuid.uuid4())
+    opener = bearer("nora", "complaint_handler", team="north")
+    case = (await client.post("/cases", json=complaint(customer_id=customer_id), headers=opener)).json()
+    assert case["team"] == "north"  # unknown customer: the opener's team meanwhile
+    await deliver(customer_registered(customer_id, owner="sam", team="south"), customer_id, 1)
+    async with service.db.session() as session:
+        linked = await session.get(Case, case["id"])
+        assert (linked.owner, linked.team) == ("sam", "south")
+    assert (await client.get(f"/cases/{case['id']}", headers=opener)).status_code == 404
+    assert (await client.get(f"/cases/{case['id']}", headers=bearer("sid", "agent", team="south"))).status_code == 200

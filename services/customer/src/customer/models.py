@@ -10,6 +10,7 @@ from customer.classification.models import ClassificationChange, TierRule
 from customer.consent.models import Consent
 from customer.contacts.models import Contact, ContactPoint
 from customer.database import Base, kit
+from customer.figures.models import SurveyScore
 from customer.imports.models import ImportJob
 from customer.key_information.models import PendingChange
 from customer.ownership.models import OwnerRule
@@ -28,6 +29,7 @@ __all__ = [
     "OwnerRule",
     "PendingChange",
     "Segment",
+    "SurveyScore",
     "TierRule",
     "kit",
 ]

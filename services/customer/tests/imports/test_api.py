@@ -177,3 +177,14 @@ async def test_only_working_roles_may_import(client) -> None:
         "/imports", files={"file": ("c.csv", b"name\nA\n")}, headers=bearer("v", "vice_president")
     )
     assert response.status_code == 403
+
+
+async def test_imported_customers_get_an_owner_and_the_importers_team_r09(client) -> None:
+    tag = uuid.uuid4().hex[:6]
+    data = f"name,owner,team\nOwn {tag} A,,\nOwn {tag} B,bob,\nOwn {tag} C,,west\n".encode()
+    job = await run_import(client, data, import_valid_rows="true")
+    # an agent may not hand a customer to someone else or another team: those rows are refused
+    assert {(e["row"], e["field"]) for e in job["errors"]} == {(3, "owner"), (4, "owner")}
+    async with service.db.session() as session:
+        rows = (await session.execute(select(Customer.owner, Customer.team).where(Customer.name.contains(tag)))).all()
+    assert rows == [("alice", "east")]  # no owner rule matched: the importer and the importer's team

@@ -92,6 +92,28 @@ async def test_another_teams_customer_is_hidden_r09(client) -> None:
     assert created["id"] not in {c["id"] for c in listed}
 
 
+async def test_an_agents_new_customer_is_theirs_and_their_teams_not_every_teams_r09(client) -> None:
+    contact = {"name": "张三", "phones": ["+8613812345678"]}
+    created = await client.post("/customers", json={"name": "Mine Co", "contacts": [contact]}, headers=AGENT)
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["owner"], body["team"], body["contact_data_masked"]) == ("alice", "east", False)  # the creator
+    teammate = bearer("andy", "agent", team="east")
+    seen = (await client.get(f"/customers/{body['id']}", headers=teammate)).json()
+    assert seen["contact_data_masked"] and "****" in seen["contacts"][0]["phones"][0]["value"]
+    contact_url = f"/customers/{body['id']}/contacts/{body['contacts'][0]['id']}"
+    # the teammate sees it masked, so may neither change nor delete it
+    refused = await client.patch(contact_url, json={"phones": ["+8613900000000"]}, headers=teammate)
+    assert refused.status_code == 403
+    assert (await client.delete(contact_url, headers=teammate)).status_code == 403
+    for outsider in (OTHER_TEAM, bearer("nemo", "agent")):  # another team, no team
+        assert (await client.get(f"/customers/{body['id']}", headers=outsider)).status_code == 404
+    # an agent names neither another owner nor another team
+    for claim in ({"owner": "bob"}, {"team": "west"}):
+        response = await client.post("/customers", json={"name": "Not mine", **claim}, headers=AGENT)
+        assert (response.status_code, response.json()["error"]["field"]) == (403, "owner")
+
+
 async def test_patch_changes_only_what_is_sent_and_emits_one_event_per_kind(client) -> None:
     created = (await client.post("/customers", json={"name": "Patch Co", "industry": "retail"}, headers=AGENT)).json()
     response = await client.patch(

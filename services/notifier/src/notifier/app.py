@@ -51,6 +51,12 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         dispatcher = delivery_scheduled.build_dispatcher(service.db, settings)
         service.app.state.dispatcher = dispatcher
         service.every("dispatcher", settings.dispatcher_interval_seconds, dispatcher.drain)
+    # requests for a customer not known yet wait for it (not the DLQ); those that waited in vain are closed
+    service.every(
+        "waiting requests",
+        settings.waiting_interval_seconds,
+        lambda: delivery_scheduled.close_expired_waits(service.db, settings),
+    )
     service.every(
         "delivery gauges", settings.gauges_interval_seconds, lambda: delivery_scheduled.refresh_gauges(service.db)
     )

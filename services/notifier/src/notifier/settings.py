@@ -72,6 +72,9 @@ class NotifierSettings(BaseSettings):
     backoff_max_seconds: float = Field(default=600.0, gt=0)
     in_call_retries: int = Field(default=2, ge=1)
     gauges_interval_seconds: float = Field(default=15.0, gt=0)
+    # a request for a customer not known yet (its events still on the way) waits, it is not dead-lettered
+    customer_wait_hours: float = Field(default=24.0, gt=0, description="then suppressed: customer_not_known")
+    waiting_interval_seconds: float = Field(default=60.0, gt=0, description="how often expired waits are closed")
 
 
 @cache

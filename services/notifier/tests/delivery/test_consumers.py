@@ -3,14 +3,26 @@ SMS/IM provider server: consent (R-42), quiet hours (R-43), triggers (R-41), dea
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from delivery_helpers import add_customer, dead_letters, dispatcher, mail_to, messages, request, wait_for_messages
+from delivery_helpers import (
+    acknowledged,
+    add_customer,
+    dead_letters,
+    dispatcher,
+    mail_to,
+    messages,
+    request,
+    wait_for_messages,
+    waiting,
+)
 
 from conftest import delivery_settings
 from notifier.app import service
-from servicekit.testing import Observer, broker_ready, eventually, publish
+from servicekit.testing import Observer, broker_ready, eventually, outbox_events, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("notifier_schema")]
 
@@ -74,30 +86,84 @@ async def test_quiet_hours_defer_to_the_windows_opening(client, smtp_sink, clock
     assert mail["list_unsubscribe"] == f"<{row.unsubscribe_url}>"
 
 
-async def test_unknown_template_or_recipient_is_dead_lettered_with_a_reason(client, clock) -> None:
+async def test_unknown_template_is_dead_lettered_but_an_unknown_customer_waits(client, clock) -> None:
+    """The DLQ holds what can never succeed; a customer not known yet is expected and waits (architecture rule 10)."""
     from notifier.delivery import metrics
 
     await broker_ready(service)
     customer_id, _ = await add_customer()
-    before = {r: metrics.REJECTED_REQUESTS.labels(r)._value.get() for r in ("unknown_template", "unknown_recipient")}
+    before = metrics.REJECTED_REQUESTS.labels("unknown_template")._value.get()
     bad_template = request(customer_id, template="no_such_template")
-    bad_recipient = request("no-such-customer")
-    await publish(bad_template, bad_recipient)
+    early = request(str(uuid.uuid4()))  # a customer the notifier will hear of later
+    await publish(bad_template, early)
+    seen: list[dict] = []
 
-    async def both_dead() -> list:
-        found = [
-            d
-            for d in await dead_letters()
-            if d["data"]["idempotency_key"] in (bad_template.idempotency_key, bad_recipient.idempotency_key)
-        ]
-        both_dead.seen += found
-        return both_dead.seen if len(both_dead.seen) >= 2 else []
+    async def settled() -> bool:
+        seen.extend(await dead_letters())
+        dead = {d["data"]["idempotency_key"] for d in seen}
+        return bad_template.idempotency_key in dead and await waiting(early.idempotency_key) is not None
 
-    both_dead.seen = []
-    assert len(await eventually(both_dead, timeout=15)) == 2
-    assert metrics.REJECTED_REQUESTS.labels("unknown_template")._value.get() == before["unknown_template"] + 1
-    assert metrics.REJECTED_REQUESTS.labels("unknown_recipient")._value.get() == before["unknown_recipient"] + 1
-    assert await messages(bad_template.idempotency_key) == []
+    assert await eventually(settled, timeout=15)
+    assert early.idempotency_key not in {d["data"]["idempotency_key"] for d in seen + await dead_letters()}
+    assert metrics.REJECTED_REQUESTS.labels("unknown_template")._value.get() == before + 1
+    assert await messages(bad_template.idempotency_key) == [] and await messages(early.idempotency_key) == []
+
+
+async def test_case_acknowledgement_for_a_customer_not_known_yet_goes_out_when_it_arrives(
+    client, smtp_sink, clock
+) -> None:
+    """A case may be opened before its customer's events reach the notifier (accepted by design): the case's
+    acknowledgement waits for the customer instead of being dead-lettered, then is sent like any other."""
+    await broker_ready(service)
+    customer_id = str(uuid.uuid4())
+    await publish(acknowledged(customer_id, "c-early", "TS-2026-000099"))
+    key_prefix = "case.acknowledged.v1:"
+
+    async def parked() -> Any:
+        from sqlalchemy import select
+
+        from notifier.delivery.models import WaitingRequest
+
+        async with service.db.session() as session:
+            return (
+                await session.scalars(select(WaitingRequest).where(WaitingRequest.customer_id == customer_id))
+            ).first()
+
+    row = await eventually(parked, timeout=15)
+    assert row is not None and row.idempotency_key.startswith(key_prefix)
+    assert await messages(customer_id=customer_id) == []
+    await add_customer(customer_id=customer_id)  # its contacts arrive: the waiting request goes through
+    found = await messages(customer_id=customer_id)
+    assert found and {(m.template, m.status) for m in found} == {("case_acknowledged", "pending")}
+    assert await waiting(row.idempotency_key) is None
+    await dispatcher(delivery_settings(smtp_sink), NOON).run_once()
+    assert {m.status for m in await messages(customer_id=customer_id, channel="email")} == {"sent"}
+    assert mail_to(smtp_sink, customer_id)
+    assert all(d["data"].get("customer_id") != customer_id for d in await dead_letters())
+
+
+async def test_a_request_that_waited_in_vain_is_suppressed_with_its_reason(client, clock) -> None:
+    from notifier.delivery import service as delivery
+    from notifier.delivery.models import WaitingRequest
+    from notifier.settings import notifier_settings
+
+    settings = notifier_settings()
+    customer_id = str(uuid.uuid4())  # never registered
+    early = request(customer_id)
+    await publish(early)
+    assert await eventually(lambda: waiting(early.idempotency_key), timeout=15)
+    async with service.db.session() as session:
+        assert await delivery.close_expired_waits(session, settings=settings, now=NOON, limit=10) == 0
+    later = (await waiting(early.idempotency_key)).expires_at + timedelta(seconds=1)
+    async with service.db.session() as session:
+        closed = await delivery.close_expired_waits(session, settings=settings, now=later, limit=10_000)
+    assert closed >= 1
+    [message] = await messages(early.idempotency_key)
+    assert (message.status, message.reason, message.address) == ("suppressed", "customer_not_known", None)
+    async with service.db.session() as session:
+        assert await session.get(WaitingRequest, early.idempotency_key) is None
+    [event] = await outbox_events(service, message.id, "notification.suppressed.v1")
+    assert event["data"]["reason"] == "customer_not_known"
 
 
 async def test_escalation_reaches_roles_in_app_and_im_webhook(client, provider, clock, monkeypatch) -> None:
@@ -134,18 +200,11 @@ async def test_escalation_reaches_roles_in_app_and_im_webhook(client, provider, 
 
 
 async def test_case_acknowledged_triggers_a_service_message_to_the_customer(client, clock) -> None:
-    from contracts.events.cases import CaseAcknowledgedV1, CaseSlaAtRiskV1
+    from contracts.events.cases import CaseSlaAtRiskV1
 
     await broker_ready(service)
     customer_id, contact_id = await add_customer()
-    ack = CaseAcknowledgedV1(
-        case_id="c-2",
-        number="TS-2026-000043",
-        customer_id=customer_id,
-        acknowledged_at=NOON,
-        acknowledged_by="alice",
-        within_sla=True,
-    )
+    ack = acknowledged(customer_id, "c-2", "TS-2026-000043")
     nobody = CaseSlaAtRiskV1(
         case_id="c-3",
         number="TS-2026-000044",

@@ -1,11 +1,26 @@
-"""The surveys service's one SQLAlchemy Base: so far only the kit's tables (outbox, inbox, number counters) on it.
+"""Every surveys table on the one Base: migrations and the `crm` commands read `Base.metadata` from here.
 
-Concept packages (`surveys/<concept>/models.py`) will define their tables on this Base."""
+Each concept defines its own tables; importing them here makes the metadata whole."""
 
 from __future__ import annotations
 
-from servicekit.db import make_base
-from servicekit.tables import kit_tables
+from surveys.campaigns.models import Campaign
+from surveys.cases.models import CaseView
+from surveys.customers.models import ContactConsent, CustomerView
+from surveys.database import Base, kit
+from surveys.invitations.models import Invitation
+from surveys.questionnaires.models import Questionnaire
+from surveys.responses.models import Response, ResponseRevision
 
-Base = make_base()
-kit = kit_tables(Base.metadata)
+__all__ = [
+    "Base",
+    "Campaign",
+    "CaseView",
+    "ContactConsent",
+    "CustomerView",
+    "Invitation",
+    "Questionnaire",
+    "Response",
+    "ResponseRevision",
+    "kit",
+]

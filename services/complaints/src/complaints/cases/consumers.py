@@ -16,6 +16,7 @@ from contracts.events.customer import (
     CustomerRegisteredV1,
     CustomerUpdatedV1,
 )
+from contracts.events.surveys import SurveyComplaintRequestedV1
 
 
 async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
@@ -56,3 +57,10 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         await service.apply_customer_tier(session, customer_id, str(values["tier"]))
     elif view is None and "tier" in values:
         await service.link_waiting_cases(session, customer_id, str(values["tier"]))
+
+
+async def on_survey_event(session: AsyncSession, envelope: Envelope) -> None:
+    """R-35: a complaint asked for in a survey becomes a case, once per response."""
+    event = envelope.payload()
+    if isinstance(event, SurveyComplaintRequestedV1):
+        await service.open_from_survey(session, event)

@@ -58,6 +58,9 @@ class Case(Base):
     reopened_as: Mapped[str | None] = mapped_column(String(36))
     root_cause: Mapped[str | None] = mapped_column(Text)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a complaint asked for in a survey; the unique origin id opens its case exactly once
+    origin: Mapped[str | None] = mapped_column(String(20))
+    origin_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     version: Mapped[int] = mapped_column(Integer)

@@ -99,6 +99,8 @@ class CaseRead(BaseModel):
     reopened_from: str | None
     reopened_as: str | None
     root_cause: str | None
+    origin: str | None = None
+    origin_id: str | None = None
     version: int
     allowed_actions: list[str] = []
     sla: list[SlaTargetRead] = []

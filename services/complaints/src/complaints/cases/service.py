@@ -22,6 +22,7 @@ from complaints.sla import service as sla
 from complaints.sla.models import SlaTargetRow
 from contracts import Event
 from contracts.events import cases as ev
+from contracts.events.surveys import SurveyComplaintRequestedV1
 from servicekit import access, clock
 from servicekit.auth import Principal, Role
 from servicekit.db import after_commit
@@ -75,7 +76,12 @@ async def get_all(
 
 
 async def open_case(
-    session: AsyncSession, principal: Principal, data: CaseCreate, *, reopened_from: Case | None = None
+    session: AsyncSession,
+    principal: Principal,
+    data: CaseCreate,
+    *,
+    reopened_from: Case | None = None,
+    origin: tuple[str, str] | None = None,
 ) -> Case:
     now = clock.now(session)
     received_at = data.received_at or now
@@ -107,6 +113,8 @@ async def open_case(
         reopened_from=reopened_from.id if reopened_from else None,
         version=1,
         created_by=principal.subject,
+        origin=origin[0] if origin else None,
+        origin_id=origin[1] if origin else None,
     )
     session.add(case)
     await session.flush()
@@ -133,6 +141,8 @@ async def open_case(
             owner=case.owner,
             team=case.team,
             received_at=received_at,
+            origin=case.origin,
+            origin_id=case.origin_id,
         ),
         aggregate_id=case.id,
         aggregate_version=case.version,
@@ -142,6 +152,20 @@ async def open_case(
     await session.flush()
     await sla.refresh_case(session, case, now)
     return case
+
+
+# the surveys service acts for the customer who asked to complain in a survey (R-35)
+SURVEY_PRINCIPAL = Principal(subject="surveys", roles=frozenset({Role.agent}))
+
+
+async def open_from_survey(session: AsyncSession, event: SurveyComplaintRequestedV1) -> Case | None:
+    """R-35: a complaint asked for in a survey opens one case (origin survey, linked to the response)."""
+    if await session.scalar(select(Case.id).where(Case.origin_id == event.response_id)):
+        return None
+    about = f" ({event.case_id})" if event.case_id else ""
+    content = event.text.strip() or f"Complaint requested in a service evaluation{about}"
+    data = CaseCreate(kind="complaint", customer_id=event.customer_id, channel="web_form", content=content[:8000])
+    return await open_case(session, SURVEY_PRINCIPAL, data, origin=("survey", event.response_id))
 
 
 async def _escalate_serious(session: AsyncSession, case: Case, actor: str) -> None:
@@ -471,12 +495,13 @@ async def follow_customer_owner(
 
 
 async def link_waiting_cases(session: AsyncSession, customer_id: str, tier: str) -> None:
-    """Cases opened before we heard of the customer get its tier, owner and team once the event arrives."""
+    """Cases opened before we heard of the customer get its tier, owner and team once the event arrives: the
+    customer's team replaces the opener's (R-09, the account's team reads its cases); a routed handler stays."""
     view = await session.get(CustomerView, customer_id)
     cases = (await session.scalars(select(Case).where(Case.customer_id == customer_id))).all()
     for case in cases:
         case.owner = case.owner or (view.owner if view else None)
-        case.team = case.team or (view.team if view else None)
+        case.team = (view.team if view else None) or case.team
     await apply_customer_tier(session, customer_id, tier)
 
 

@@ -30,10 +30,15 @@ BACKLOG_OLDEST = Gauge(
 )
 REJECTED_REQUESTS = Counter(
     "crm_notification_requests_rejected_total",
-    "Requests dead-lettered: unknown template, purpose or recipient, or a missing parameter",
+    "Requests dead-lettered: unknown template or purpose, a missing parameter, an invalid request",
     ["reason"],
 )
-REJECT_REASONS = ("unknown_template", "wrong_purpose", "unknown_recipient", "missing_parameter", "invalid_request")
+REJECT_REASONS = ("unknown_template", "wrong_purpose", "missing_parameter", "invalid_request")
+WAITING_REQUESTS = Counter(
+    "crm_notification_requests_waiting_total",
+    "Requests parked for a customer the notifier does not know yet (resumed when it arrives), by purpose",
+    ["purpose"],
+)
 
 
 def initialise_series() -> None:
@@ -44,6 +49,8 @@ def initialise_series() -> None:
         DELIVERY_LATENCY.labels(channel)
     for reason in REJECT_REASONS:
         REJECTED_REQUESTS.labels(reason)
+    for purpose in PURPOSES:
+        WAITING_REQUESTS.labels(purpose)
     BACKLOG.set(0)
     BACKLOG_OLDEST.set(0)
 

@@ -49,3 +49,17 @@ class Message(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
     extra: Mapped[dict | None] = mapped_column(JSON, doc="channel options, e.g. the IM webhook flavour")
+
+
+class WaitingRequest(Base):
+    """A request for a customer the notifier does not know yet (a case may come before its customer): it waits
+    here instead of the dead-letter queue, resumes when the customer's contacts arrive and, if they never do,
+    ends as suppressed messages with the reason `customer_not_known`."""
+
+    __tablename__ = "waiting_requests"
+
+    idempotency_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    request: Mapped[str] = mapped_column(EncryptedText, doc="the request as JSON; parameters may name people (R-09)")
+    parked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 
 from notifier.consent import service as consent
-from notifier.delivery import metrics
+from notifier.delivery import metrics, service
 from notifier.delivery.channels import Channel, Outgoing, Permanent, with_retries
 from notifier.delivery.channels.email import EmailChannel
 from notifier.delivery.channels.im import ImChannel
@@ -266,6 +266,19 @@ async def refresh_gauges(db: Database, *, now: datetime | None = None) -> None:
         deferred = await session.scalar(select(func.count()).select_from(Message).where(Message.status == "deferred"))
     metrics.BACKLOG.set(max(count or 0, deferred or 0))
     metrics.BACKLOG_OLDEST.set(max(0.0, (now - oldest).total_seconds()) if oldest else 0)
+
+
+async def close_expired_waits(db: Database, settings: NotifierSettings, *, now: datetime | None = None) -> int:
+    """Requests that waited for their customer in vain end as suppressed messages (customer_not_known)."""
+    closed = 0
+    while True:
+        async with db.session() as session:
+            batch = await service.close_expired_waits(
+                session, settings=settings, now=now or db.clock(), limit=settings.dispatcher_batch_size
+            )
+        closed += batch
+        if batch < settings.dispatcher_batch_size:
+            return closed
 
 
 def build_channels(db: Database, settings: NotifierSettings) -> dict[str, Channel]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,8 +26,8 @@ from contracts.events.notification import (
 )
 from notifier.consent import service as consent
 from notifier.consent.rules import NEEDS_CONSENT
-from notifier.delivery.metrics import count_after_commit
-from notifier.delivery.models import Message
+from notifier.delivery.metrics import WAITING_REQUESTS, count_after_commit
+from notifier.delivery.models import Message, WaitingRequest
 from notifier.delivery.rules import COUNTED, Decision, decide, suppression
 from notifier.recipients import service as recipients
 from notifier.recipients.models import Recipient, RecipientContact
@@ -36,11 +37,14 @@ from notifier.templates import service as templates
 from notifier.templates.rules import MissingParameter, TemplateError, UnknownTemplate
 from servicekit import access
 from servicekit.broker import PermanentError
+from servicekit.db import after_commit
+from servicekit.due import claim_due
 from servicekit.outbox import record_events
 
 
 class Rejected(PermanentError):
-    """The request can never be sent (unknown template, purpose or recipient): dead-lettered with `reason`."""
+    """The request can never be sent (unknown template or purpose, a bad request): dead-lettered with `reason`.
+    A customer not known yet is not one of these: its request waits (`accept`)."""
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")
@@ -142,10 +146,17 @@ async def _recent(session: AsyncSession, customer_id: str, purpose: str, since: 
 
 
 async def accept(
-    session: AsyncSession, request: Request, *, settings: NotifierSettings, now: datetime | None = None
+    session: AsyncSession,
+    request: Request,
+    *,
+    settings: NotifierSettings,
+    now: datetime | None = None,
+    wait_for_customer: bool = True,
 ) -> list[Message]:
     """Write the request's message rows; a key seen before writes nothing (R-43 no duplicates).
-    `now` (the injected clock) drives consent and restraint; requested_at is when the request was made."""
+    `now` (the injected clock) drives consent and restraint; requested_at is when the request was made.
+    A customer not known yet is expected (its events may still be on the way): the request waits
+    (`WaitingRequest`) instead of failing; with `wait_for_customer=False` it is suppressed as customer_not_known."""
     now = now or request.requested_at
     cached = batch_cache(session)
     if await _seen(session, cached, request.idempotency_key):
@@ -162,31 +173,38 @@ async def accept(
             addresses = choose(*known, target.contact_id, channels) if known else None
         else:
             addresses = await recipients.customer_addresses(session, target.customer_id, target.contact_id, channels)
-        if addresses is None:
-            raise Rejected("unknown_recipient", f"customer {target.customer_id} is not known to the notifier")
-        contact_id = next(iter(addresses.values())).contact_id if addresses else target.contact_id
-        cap = settings.frequency_caps.get(request.purpose)
-        since = now - timedelta(days=cap[1]) if cap else now
-        if cached is not None:
-            granted = dict(cached.consents.get((target.customer_id, contact_id or "", request.purpose), {}))
-            recent = [at for at in cached.recent.get((target.customer_id, request.purpose), []) if at > since]
+        if addresses is None and wait_for_customer:
+            await _wait(session, request, now, settings)
+            if cached is not None:
+                cached.keys.add(request.idempotency_key)
+            return []
+        if addresses is None:  # waited long enough: recorded with its reason, never dead-lettered
+            addresses = {channel: Address(None, None, None, None) for channel in channels}
+            decision = Decision("drop", now, CUSTOMER_NOT_KNOWN)
         else:
-            granted = await consent.granted_by_channel(session, target.customer_id, contact_id, request.purpose)
-            recent = await _recent(session, target.customer_id, request.purpose, since) if cap else []
-        first = next(iter(addresses.values()), None)
-        decision = decide(
-            now,
-            purpose=request.purpose,
-            time_zone=first.time_zone if first else None,
-            recent=recent,
-            quiet_start=settings.quiet_start,
-            quiet_end=settings.quiet_end,
-            default_zone=settings.default_time_zone,
-            caps=settings.frequency_caps,
-            cap_policy=settings.frequency_cap_policy,
-            open_case_exempt=settings.quiet_hours_exempt_open_case,
-            about_open_case=request.about_open_case,
-        )
+            contact_id = next(iter(addresses.values())).contact_id if addresses else target.contact_id
+            cap = settings.frequency_caps.get(request.purpose)
+            since = now - timedelta(days=cap[1]) if cap else now
+            if cached is not None:
+                granted = dict(cached.consents.get((target.customer_id, contact_id or "", request.purpose), {}))
+                recent = [at for at in cached.recent.get((target.customer_id, request.purpose), []) if at > since]
+            else:
+                granted = await consent.granted_by_channel(session, target.customer_id, contact_id, request.purpose)
+                recent = await _recent(session, target.customer_id, request.purpose, since) if cap else []
+            first = next(iter(addresses.values()), None)
+            decision = decide(
+                now,
+                purpose=request.purpose,
+                time_zone=first.time_zone if first else None,
+                recent=recent,
+                quiet_start=settings.quiet_start,
+                quiet_end=settings.quiet_end,
+                default_zone=settings.default_time_zone,
+                caps=settings.frequency_caps,
+                cap_policy=settings.frequency_cap_policy,
+                open_case_exempt=settings.quiet_hours_exempt_open_case,
+                about_open_case=request.about_open_case,
+            )
     else:
         addresses = {
             channel: Address(None, staff_address(settings.staff_contacts, target.staff, channel), None, None)
@@ -263,6 +281,59 @@ async def accept(
         await session.flush()
     await record_events(session, [outcome_event(m, "suppressed", now, reason=r) for m, r in suppressed])
     return messages
+
+
+# -- requests waiting for their customer (expected, not poison) ---------------------------------------------
+
+CUSTOMER_NOT_KNOWN = "customer_not_known"
+_REQUEST_JSON = TypeAdapter(Request)
+
+
+async def _wait(session: AsyncSession, request: Request, now: datetime, settings: NotifierSettings) -> None:
+    """Park the request until the customer's contacts arrive (or `customer_wait_hours` pass); a repeat is a no-op."""
+    assert request.recipient.customer_id is not None
+    if await session.get(WaitingRequest, request.idempotency_key) is not None:
+        return
+    session.add(
+        WaitingRequest(
+            idempotency_key=request.idempotency_key,
+            customer_id=request.recipient.customer_id,
+            request=_REQUEST_JSON.dump_json(request).decode(),
+            parked_at=now,
+            expires_at=now + timedelta(hours=settings.customer_wait_hours),
+        )
+    )
+    after_commit(session, WAITING_REQUESTS.labels(request.purpose).inc)
+
+
+async def resume_waiting(session: AsyncSession, customer_id: str, *, settings: NotifierSettings, now: datetime) -> int:
+    """The customer is known now: its waiting requests go through `accept` as if they had just arrived."""
+    rows = (
+        await session.scalars(select(WaitingRequest).where(WaitingRequest.customer_id == customer_id).with_for_update())
+    ).all()
+    for row in rows:
+        await _release(session, row, settings=settings, now=now, wait_for_customer=True)
+    return len(rows)
+
+
+async def close_expired_waits(session: AsyncSession, *, settings: NotifierSettings, now: datetime, limit: int) -> int:
+    """Requests that waited `customer_wait_hours` in vain: sent if the customer came without contacts news,
+    else recorded as suppressed (customer_not_known) with their outcome events. Claimed with SKIP LOCKED."""
+    due = select(WaitingRequest).where(WaitingRequest.expires_at <= now).order_by(WaitingRequest.expires_at)
+    rows = (await claim_due(session, due, limit=limit)).scalars().all()
+    for row in rows:
+        await _release(session, row, settings=settings, now=now, wait_for_customer=False)
+    return len(rows)
+
+
+async def _release(
+    session: AsyncSession, row: WaitingRequest, *, settings: NotifierSettings, now: datetime, wait_for_customer: bool
+) -> None:
+    """The waiting request goes through `accept` as if it had just arrived (its key is free again first)."""
+    await session.delete(row)
+    await session.flush()
+    request = _REQUEST_JSON.validate_json(row.request)
+    await accept(session, request, settings=settings, now=now, wait_for_customer=wait_for_customer)
 
 
 async def _seen(session: AsyncSession, cached: BatchCache | None, key: str) -> bool:

@@ -18,6 +18,8 @@ from contracts.events.customer import (
 from notifier.consent import service as consent
 from notifier.delivery import service as delivery
 from notifier.recipients import service as recipients
+from notifier.settings import notifier_settings
+from servicekit.clock import now
 
 
 async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
@@ -32,6 +34,8 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         await recipients.apply_profile(session, event.customer_id, version, {"owner": event.owner, "team": event.team})
     elif isinstance(event, CustomerContactsChangedV1):
         await recipients.apply_contacts(session, version, event)
+        # requests that waited for this customer go out now that it has addresses
+        await delivery.resume_waiting(session, event.customer_id, settings=notifier_settings(), now=now(session))
     elif isinstance(event, CustomerConsentChangedV1):
         await consent.record(
             session,
