@@ -35,6 +35,7 @@ COPY services/engagement/pyproject.toml services/engagement/
 COPY services/complaints/pyproject.toml services/complaints/
 COPY services/surveys/pyproject.toml services/surveys/
 COPY services/notifier/pyproject.toml services/notifier/
+COPY services/gateway/pyproject.toml services/gateway/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --all-packages --frozen --no-dev --no-install-workspace
 
@@ -57,6 +58,12 @@ ENV PYTHONUNBUFFERED=1 \
     CRM_VAR_DIR=/app/var \
     CRM_ENV=production
 
+# pg_dump / pg_restore / psql for `crm backup` and `crm restore` (Debian's client, 17 on trixie: it must be at least
+# the server's major version, 16 in docker-compose.yml)
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 crm \
  && useradd --system --uid 10001 --gid crm --home-dir /app --no-create-home --shell /usr/sbin/nologin crm
 
@@ -67,8 +74,8 @@ RUN mkdir -p /app/var && chown crm:crm /app/var
 
 USER 10001:10001
 
-# customer, engagement, complaints, surveys, notifier (defaults; CRM_<SERVICE>_PORT overrides)
-EXPOSE 8001 8002 8003 8004 8005
+# gateway, customer, engagement, complaints, surveys, notifier (defaults; CRM_<SERVICE>_PORT overrides)
+EXPOSE 8000 8001 8002 8003 8004 8005
 
 ENTRYPOINT ["/app/.venv/bin/crm"]
 CMD ["--help"]

@@ -32,6 +32,8 @@ AGENT = bearer("alice", "agent", team="east")
 def system_env(tmp_path: Path, database: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env["CRM_VAR_DIR"] = str(tmp_path / "var")
+    # `crm up` points the services at the gateway's keys (the test plugin's CRM_JWKS_URL is empty)
+    env.pop("CRM_JWKS_URL", None)
     # the notifier sends through `crm up`'s mail catcher, whatever the hour (no quiet hours in this test)
     env.pop("CRM_NOTIFIER_SMTP_HOST", None)
     smtp_port, *service_ports = free_ports(len(SERVICES) + 1)
@@ -157,6 +159,25 @@ def test_a_need_heard_in_a_contact_reaches_the_customer_as_a_pending_change(syst
         found = [c for c in items if c["id"] == customer_id]
         time.sleep(0.1)
     assert found
+
+
+def test_the_first_admin_logs_in_at_the_gateway_and_reaches_a_service_through_it(system) -> None:
+    env, process = system
+    gateway = f"http://127.0.0.1:{env['CRM_GATEWAY_PORT']}"
+    log = Path(env["CRM_VAR_DIR"]).parent / "crm-up.log"
+    hint = next(line for line in log.read_text().splitlines() if "log in as admin with password" in line)
+    password = hint.split("with password ", 1)[1].split()[0]
+    logged_in = httpx.post(f"{gateway}/auth/login", json={"login": "admin", "password": password})
+    assert logged_in.status_code == 200, logged_in.text
+    token = {"Authorization": f"Bearer {logged_in.json()['access_token']}"}
+    created = httpx.post(f"{gateway}/api/customer/customers", json={"name": "网关端到端有限公司"}, headers=token)
+    assert created.status_code == 201, created.text
+    # the customer service itself, called directly, accepts the gateway's token (its key from the JWKS)
+    direct = httpx.get(f"http://127.0.0.1:{env['CRM_CUSTOMER_PORT']}/customers/{created.json()['id']}", headers=token)
+    assert direct.status_code == 200
+    ready = httpx.get(f"{gateway}/readyz").json()
+    assert ready["ready"] and set(ready["checks"]["upstreams"].values()) == {"ok"}
+    assert httpx.get(f"{gateway}/api/openapi.json").json()["paths"]
 
 
 def complaint_of_a_new_customer(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import jwt
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, select
 from sqlalchemy.dialects import postgresql
@@ -22,6 +21,7 @@ from servicekit.access import (
 from servicekit.auth import Principal, verify_token
 from servicekit.errors import ApiError
 from servicekit.settings import common_settings
+from servicekit.testing import signed_claims
 
 
 def staff(subject: str, *roles: Role, team: str | None = None) -> Principal:
@@ -129,5 +129,5 @@ def test_token_with_a_bad_roles_claim_is_401(claim: object) -> None:
     if claim is not None:
         claims["roles"] = claim
     with pytest.raises(ApiError) as refused:
-        verify_token(jwt.encode(claims, settings.jwt_secret, algorithm="HS256"))
+        verify_token(signed_claims(claims))
     assert refused.value.status == 401

@@ -7,12 +7,15 @@ from typing import Annotated
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from servicekit.auth import Principal, Role, mint_token, require_roles, sees_account, verify_token
 from servicekit.errors import ApiError, install_error_handlers
 from servicekit.settings import common_settings
+from servicekit.testing import signed_claims
+from servicekit.tokens import dev_signing_key
 
 
 def _claims(**overrides: object) -> dict[str, object]:
@@ -35,16 +38,25 @@ def test_minted_token_gives_typed_principal() -> None:
     assert principal == Principal("alice", frozenset({Role.agent, Role.supervisor}), "east")
 
 
+def _public_pem() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    _, key = dev_signing_key()
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 @pytest.mark.parametrize(
     ("token", "reason"),
     [
-        (jwt.encode(_claims(exp=int(time.time()) - 60), common_settings().jwt_secret, algorithm="HS256"), "expired"),
-        (jwt.encode(_claims(aud="someone-else"), common_settings().jwt_secret, algorithm="HS256"), "audience"),
-        (jwt.encode(_claims(iss="evil"), common_settings().jwt_secret, algorithm="HS256"), "issuer"),
-        (jwt.encode(_claims(), "a-different-secret-of-sufficient-length-xx", algorithm="HS256"), "signature"),
-        (jwt.encode(_claims(), common_settings().jwt_secret, algorithm="HS512"), "algorithm"),
+        (signed_claims(_claims(exp=int(time.time()) - 60)), "expired"),
+        (signed_claims(_claims(aud="someone-else")), "audience"),
+        (signed_claims(_claims(iss="evil")), "issuer"),
+        (signed_claims(_claims(), key=Ed25519PrivateKey.generate()), "another key, same key id"),
+        (signed_claims(_claims(), key=Ed25519PrivateKey.generate(), kid="other"), "unknown key id"),
+        (signed_claims(_claims(), algorithm="HS256", key=_public_pem()), "HS256 made with the public key"),
+        (signed_claims(_claims(), algorithm="HS256", key=b"a-different-secret-of-sufficient-length-xx"), "hmac"),
         (jwt.encode(_claims(), None, algorithm="none"), "algorithm"),
-        (jwt.encode(_claims(roles=["emperor"]), common_settings().jwt_secret, algorithm="HS256"), "role"),
+        (signed_claims(_claims(roles=["emperor"])), "role"),
         ("not-a-token", "malformed"),
     ],
 )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
 from contracts.topology import Subscription
-from crm_cli.dlq import list_dead_letters
+from crm_cli.dlq import list_dead_letters, replay_dead_letters
 from servicekit import metrics
 from servicekit.broker import ATTEMPTS_HEADER, create_broker, declare_topology, register_consumer, retry_queue
 from servicekit.testing import BROKER_URL, KitDb, eventually, probe_event_class, publish
@@ -86,5 +86,11 @@ async def test_a_handler_bug_is_retried_up_to_the_limit_then_dead_lettered_with_
         assert handler.calls[7] == 3
         assert metrics.MESSAGES_CONSUMED.labels(sub.service, sub.queue, "retried")._value.get() == 2
         assert await parked(retry_queue(sub.service)) == []
+
+        # replayed while the bug is still there: a full set of attempts again, then back in the DLQ
+        assert await replay_dead_letters(BROKER_URL, [sub.dead_letter_queue], 10) == 1
+        again = await eventually(lambda: list_dead_letters(BROKER_URL, [sub.dead_letter_queue], 10), timeout=30)
+        assert [d["message_id"] for d in again] == [str(envelope.id)]
+        assert handler.calls[7] == 6
     finally:
         await broker.stop()

@@ -11,7 +11,6 @@ import pytest
 
 from servicekit import pii
 from servicekit.settings import (
-    DEV_JWT_SECRET,
     CommonSettings,
     InsecureSettings,
     development_secrets,
@@ -22,7 +21,6 @@ from servicekit.testing import free_port
 
 BROKER = "amqp://crm:a-long-broker-password@rabbitmq:5672/"
 SAFE = {
-    "CRM_JWT_SECRET": new_secret(),
     "CRM_PII_KEYS": f"k1:{pii.generate_key()}",
     "CRM_PII_INDEX_KEY": pii.generate_key(),
     "CRM_NOTIFIER_UNSUBSCRIBE_SECRET": new_secret(),
@@ -37,9 +35,7 @@ def test_real_secrets_pass() -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "problem"),
     [
-        ("CRM_JWT_SECRET", None, "CRM_JWT_SECRET is not set"),
-        ("CRM_JWT_SECRET", DEV_JWT_SECRET, "CRM_JWT_SECRET is a development value"),
-        ("CRM_JWT_SECRET", "short", "CRM_JWT_SECRET is shorter than 32"),
+        ("CRM_NOTIFIER_UNSUBSCRIBE_SECRET", "short", "CRM_NOTIFIER_UNSUBSCRIBE_SECRET is shorter than 32"),
         ("CRM_PII_KEYS", None, "CRM_PII_KEYS is not set"),
         ("CRM_PII_KEYS", f"dev:{pii.DEVELOPMENT_KEY}", "CRM_PII_KEYS holds the development key"),
         ("CRM_PII_INDEX_KEY", pii.DEVELOPMENT_INDEX_KEY, "CRM_PII_INDEX_KEY holds the development key"),
@@ -64,7 +60,7 @@ def test_the_guest_broker_account_is_refused() -> None:
 
 def test_development_starts_with_nothing_set_and_production_does_not() -> None:
     refuse_development_secrets(NOTIFIER, settings=CommonSettings(env="development"))
-    with pytest.raises(InsecureSettings, match="CRM_JWT_SECRET") as refused:
+    with pytest.raises(InsecureSettings, match="CRM_PII_KEYS") as refused:
         refuse_development_secrets(NOTIFIER, settings=CommonSettings(env="production", broker_url=BROKER))
     assert "CRM_NOTIFIER_UNSUBSCRIBE_SECRET" in str(refused.value)
 

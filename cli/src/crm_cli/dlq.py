@@ -9,17 +9,10 @@ from typing import Any
 import aio_pika
 
 from contracts.topology import SUBSCRIPTIONS, dead_letter_queue
+from servicekit.broker import ATTEMPTS_HEADER, DEATH_HEADERS
 
-_TRANSIENT_HEADERS = (
-    "x-death",
-    "x-delivery-count",
-    "x-first-death-exchange",
-    "x-first-death-queue",
-    "x-first-death-reason",
-    "x-last-death-exchange",
-    "x-last-death-queue",
-    "x-last-death-reason",
-)
+# the broker's bookkeeping and the attempt count: a replayed message gets its full number of attempts again
+_TRANSIENT_HEADERS = DEATH_HEADERS | {ATTEMPTS_HEADER}
 
 
 def dead_letter_queues(service: str | None) -> list[str]:

@@ -7,7 +7,8 @@ import asyncio
 import logging
 import sys
 
-from crm_cli import calendar, datacare, imports
+from crm_cli import calendar, datacare, imports, staff
+from servicekit.errors import ApiError
 from servicekit.settings import SERVICES, common_settings
 
 NO_BROKER = (
@@ -52,6 +53,12 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(NO_BROKER.format(url=_hide_password(url)), file=sys.stderr)
         return 2
     cmd_migrate(args)
+    if not common_settings().production:
+        from servicekit.tokens import ensure_dev_keys
+
+        ensure_dev_keys()  # for `crm token`; the services trust its public half in development only
+    if (not args.services or "gateway" in args.services) and (password := staff.bootstrap_admin()):
+        print(staff.login_hint(password), flush=True)
     return run_services(args.services)
 
 
@@ -72,8 +79,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_token(args: argparse.Namespace) -> int:
     from servicekit.auth import mint_token
+    from servicekit.tokens import DevelopmentKeyRefused
 
-    print(mint_token(args.sub, args.role, team=args.team, ttl_seconds=args.ttl))
+    try:
+        print(mint_token(args.sub, args.role, team=args.team, ttl_seconds=args.ttl))
+    except DevelopmentKeyRefused:
+        print("crm: production mode: `crm token` signs with the development key only; log in at the gateway")
+        return 2
     return 0
 
 
@@ -148,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     datacare.add_commands(commands)  # pii new-key|rekey, backup, restore
     imports.add_commands(commands)  # import customers FILE, export customers -o FILE
     calendar.add_commands(commands)  # import a year's schedule, years covered, a year's days
+    staff.add_commands(commands)  # staff add|list|disable|reset-password, keys rotate
     return parser
 
 
@@ -155,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except ValueError as exc:  # e.g. an unknown role given to `crm token`
+    except (ValueError, ApiError) as exc:  # e.g. an unknown role given to `crm token`, a login already taken
+        if isinstance(exc, ApiError):
+            exc = ValueError(f"{exc.field}: {exc.message}" if exc.field else exc.message)
         print(f"crm: {exc}", file=sys.stderr)
         return 2
 

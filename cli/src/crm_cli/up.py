@@ -40,6 +40,9 @@ def run_services(names: list[str] | None) -> int:
     names = known(names)
     children: dict[str, subprocess.Popen[str]] = {}
     env = dict(os.environ)
+    gateway = service_settings("gateway")
+    # the services fetch the gateway's public keys from where this command starts it
+    env.setdefault("CRM_JWKS_URL", f"http://{gateway.host}:{gateway.port}/.well-known/jwks.json")
     if "notifier" in names and "CRM_NOTIFIER_SMTP_HOST" not in env:
         # no mail server configured: catch the notifier's email locally instead of letting it wait for one
         env.setdefault("CRM_NOTIFIER_SMTP_PORT", str(mailbox.DEFAULT_PORT))

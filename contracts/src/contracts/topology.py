@@ -139,6 +139,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "case.sla_at_risk.v1",
         ),
     ),
+    # staff contact points and supervisors from the gateway's staff directory, for messages to staff
+    Subscription("notifier", "staff-events", ("staff.registered.v1", "staff.updated.v1", "staff.disabled.v1")),
 )
 
 

@@ -1,7 +1,7 @@
-"""Staff tokens: a signed, short-lived JWT (HS256 pinned, audience, issuer, expiry) -> a typed Principal.
+"""Staff tokens: a signed, short-lived JWT (EdDSA with a key id, audience, issuer, expiry) -> a typed Principal.
 
-The gateway issues tokens; `crm token` mints one for local use. Every service
-verifies them itself and checks roles with the dependencies below.
+The gateway issues tokens; `crm token` mints one for local use with the development key. Every service
+verifies them itself with public keys only (servicekit.tokens) and checks roles with the dependencies below.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Request, params
 
+from servicekit import tokens
 from servicekit.access import OVERSIGHT, Role, roles_from_claim, sees_record, visible_filter
 from servicekit.errors import ApiError
 from servicekit.settings import CommonSettings, common_settings
-
-ALGORITHM = "HS256"
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,8 @@ def mint_token(
         "iat": now,
         "exp": now + (ttl_seconds or settings.jwt_ttl_seconds),
     }
-    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+    kid, key = tokens.dev_signing_key(settings)  # local use only: refused in production mode
+    return tokens.sign(claims, key, kid)
 
 
 def _unauthenticated(message: str) -> ApiError:
@@ -59,15 +59,7 @@ def _unauthenticated(message: str) -> ApiError:
 def verify_token(token: str, settings: CommonSettings | None = None) -> Principal:
     settings = settings or common_settings()
     try:
-        claims = jwt.decode(
-            token,
-            settings.jwt_secret,
-            algorithms=[ALGORITHM],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            options={"require": ["exp", "iat", "sub", "aud", "iss"]},
-            leeway=5,
-        )
+        claims = tokens.decode_claims(token, settings)
     except jwt.ExpiredSignatureError:
         raise _unauthenticated("token expired") from None
     except jwt.InvalidTokenError as exc:
@@ -85,6 +77,7 @@ async def current_principal(request: Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise _unauthenticated("a staff bearer token is required")
+    await tokens.prepare(token.strip())  # an unknown key id: refetch the gateway's key set first
     return verify_token(token.strip())
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from servicekit.db import is_sqlite
+from servicekit.db import is_sqlite, postgres_tls
 
 PG_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -58,8 +58,15 @@ def _version(path: str) -> float:
 
 
 def libpq_url(database_url: str) -> str:
-    """postgresql+asyncpg://... -> postgresql://... for pg_dump, pg_restore and psql."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """postgresql+asyncpg://...?ssl=require -> postgresql://...?sslmode=require for pg_dump, pg_restore and psql
+    (the services' TLS parameters, servicekit.db, in libpq's words)."""
+    plain, mode, root = postgres_tls(database_url)
+    query = dict(plain.query)
+    if mode is not None:
+        query["sslmode"] = mode
+    if root is not None:
+        query["sslrootcert"] = root
+    return plain.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
 
 
 def sqlite_path(database_url: str) -> Path:

@@ -54,7 +54,7 @@ RETRY_EXCHANGE = "crm.retry"
 ATTEMPTS_HEADER = "x-crm-attempts"
 RETRY_DELAY_CAP_SECONDS = 30.0
 # set by the broker on each dead-lettering; a retried copy starts without them so `crm dlq` sees its last death
-_DEATH_HEADERS = frozenset(
+DEATH_HEADERS = frozenset(
     {
         "x-death",
         "x-delivery-count",
@@ -249,7 +249,7 @@ def attempt_of(raw: aio_pika.abc.AbstractIncomingMessage) -> int:
 
 async def publish_retry(raw: aio_pika.abc.AbstractIncomingMessage, queue: str, attempt: int, delay: float) -> None:
     """A copy of `raw` to `<service>.retry`, back in `queue` after `delay` seconds; returns once confirmed."""
-    headers = {k: v for k, v in (raw.headers or {}).items() if k not in _DEATH_HEADERS}
+    headers = {k: v for k, v in (raw.headers or {}).items() if k not in DEATH_HEADERS}
     headers[ATTEMPTS_HEADER] = attempt
     properties = aiormq.spec.Basic.Properties(
         content_type=raw.content_type,

@@ -2,10 +2,15 @@
 
 Services never commit: the boundary (`Database.session()`, used by the HTTP
 dependency and the message consumer) commits on success and rolls back on error.
+
+TLS to PostgreSQL (R-09, encrypted in transit) is said one way for the services (asyncpg) and for `crm backup`
+(libpq): `?ssl=<mode>` with libpq's modes (`require`, `verify-ca`, `verify-full`, ...) and, to verify the
+server, `&sslrootcert=<CA file>`. `sslmode=` is accepted as a synonym of `ssl=`.
 """
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -13,14 +18,25 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event, text
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 from servicekit.clock import Clock, as_clock, utcnow
 
-__all__ = ["Database", "UTCDateTime", "after_commit", "create_engine", "is_sqlite", "make_base", "utcnow"]
+__all__ = [
+    "Database",
+    "UTCDateTime",
+    "after_commit",
+    "create_engine",
+    "is_sqlite",
+    "make_base",
+    "postgres_tls",
+    "utcnow",
+]
+
+TLS_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 # stable constraint names so every service's Alembic history gets the same, predictable names
 NAMING_CONVENTION = {
@@ -45,6 +61,32 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def postgres_tls(url: str) -> tuple[URL, str | None, str | None]:
+    """The URL without its TLS parameters, the TLS mode (libpq's names) and the CA file, if any."""
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    modes = {str(query.pop(key)) for key in ("ssl", "sslmode") if key in query}
+    root = query.pop("sslrootcert", None)
+    if len(modes) > 1:
+        raise ValueError("ssl and sslmode disagree in the database URL; give one")
+    mode = modes.pop() if modes else None
+    if mode is not None and mode not in TLS_MODES:
+        raise ValueError(f"ssl={mode} in the database URL is not one of {', '.join(TLS_MODES)}")
+    if root is not None and mode is None:
+        mode = "verify-full"  # a CA given means: verify the server against it
+    return parsed.set(query=query), mode, str(root) if root is not None else None
+
+
+def _asyncpg_tls(mode: str | None, root: str | None) -> dict[str, Any]:
+    if mode is None:
+        return {}
+    if mode in ("verify-ca", "verify-full"):
+        context = ssl.create_default_context(cafile=root)  # no CA file: the system's trusted CAs
+        context.check_hostname = mode == "verify-full"
+        return {"ssl": context}
+    return {"ssl": mode}  # asyncpg takes libpq's other mode names as they are
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         database = make_url(url).database
@@ -55,7 +97,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     # no pre-ping: it costs a round trip per checkout; a dead connection is dropped on its first error
     # (the request gets a 503, the message is redelivered) and pool_recycle retires old ones
-    return create_async_engine(url, pool_recycle=1800, pool_size=10, max_overflow=10, **kwargs)
+    plain, mode, root = postgres_tls(url)
+    connect_args = {**_asyncpg_tls(mode, root), **kwargs.pop("connect_args", {})}
+    return create_async_engine(
+        plain, pool_recycle=1800, pool_size=10, max_overflow=10, connect_args=connect_args, **kwargs
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

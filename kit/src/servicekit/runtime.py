@@ -23,15 +23,17 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.topology import subscription
+from servicekit import openapi
 from servicekit.batch_consumer import BatchConsumer, BatchPrepare
 from servicekit.broker import EventHandler, count_dead_letters, create_broker, declare_topology, register_consumer
 from servicekit.clock import Clock, as_clock
@@ -93,16 +95,22 @@ class ServiceRuntime:
         self._broker_task: asyncio.Task[None] | None = None
         self._background: list[asyncio.Task[None]] = []
         self._periodic: list[tuple[str, float, Callable[[], Awaitable[object]]]] = []
+        self._readiness: list[tuple[str, Callable[[], Awaitable[str | dict[str, str]]], bool]] = []
         self.app = FastAPI(title=f"crm {name} service", description=description, lifespan=self._lifespan)
         self.app.state.service = self
         self.app.add_middleware(RequestContextMiddleware, service=name)
         install_error_handlers(self.app)
+        self.app.openapi = self._openapi  # type: ignore[method-assign]
         self.app.include_router(self._health_router())
 
     # -- wiring -----------------------------------------------------------------
 
     def include_router(self, router: APIRouter) -> None:
         self.app.include_router(router)
+
+    def readiness(self, name: str, check: Callable[[], Awaitable[str | dict[str, str]]], *, required: bool) -> None:
+        """One more /readyz check: "ok" or what is wrong (or a dict of such); `required=False` reports only."""
+        self._readiness.append((name, check, required))
 
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
         """Run `job` every `seconds` while the service runs; a failure is logged and retried next time."""
@@ -152,6 +160,15 @@ class ServiceRuntime:
         )
         # its own connection, started with the service and cancelled at shutdown; reconnects a second after a failure
         self.every(f"{sub.queue} batch consumer", 1.0, consumer.run)
+
+    def _openapi(self) -> dict[str, Any]:
+        """FastAPI's document completed by the kit (servicekit.openapi): built once, on first request."""
+        if self.app.openapi_schema is None:
+            document = get_openapi(
+                title=self.app.title, version=self.app.version, description=self.app.description, routes=self.app.routes
+            )
+            self.app.openapi_schema = openapi.complete(document, self.name)
+        return self.app.openapi_schema
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -216,8 +233,14 @@ class ServiceRuntime:
 
         @router.get("/readyz", responses={503: {"description": "the database or the broker is unreachable"}})
         async def readyz() -> JSONResponse:
-            checks = {"database": await self._check_database(), "broker": await self._check_broker()}
+            checks: dict[str, str | dict[str, str]] = {
+                "database": await self._check_database(),
+                "broker": await self._check_broker(),
+            }
             ready = all(value == "ok" for value in checks.values())
+            for name, check, required in self._readiness:
+                checks[name] = await check()
+                ready = ready and (not required or _all_ok(checks[name]))
             return JSONResponse(
                 {"ready": ready, "service": self.name, "checks": checks}, status_code=200 if ready else 503
             )
@@ -252,6 +275,10 @@ DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 
 
 SHUTDOWN_STEP_SECONDS = 10.0
+
+
+def _all_ok(result: str | dict[str, str]) -> bool:
+    return all(value == "ok" for value in result.values()) if isinstance(result, dict) else result == "ok"
 
 
 async def _bounded(step: str, awaitable: Awaitable[object], seconds: float) -> None:

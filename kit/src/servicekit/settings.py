@@ -29,9 +29,10 @@ DEFAULT_PORTS = {
     "surveys": 8004,
     "notifier": 8005,
 }
-SERVICES = ("customer", "engagement", "complaints", "surveys", "notifier")
-
-DEV_JWT_SECRET = "crm-local-development-secret-change-me-in-production"
+# the services behind the gateway's door (`/api/<service>/...`)
+UPSTREAMS = ("customer", "engagement", "complaints", "surveys", "notifier")
+# every service: the gateway first (`crm up` starts it first, so the services find its key set)
+SERVICES = ("gateway", *UPSTREAMS)
 
 
 class CommonSettings(BaseSettings):
@@ -44,12 +45,17 @@ class CommonSettings(BaseSettings):
     )
     broker_url: str = "amqp://guest:guest@localhost:5672/"
     var_dir: Path = Path("var")
+    # the local development key pair (`crm token`, `crm up`, tests, benches); apart from CRM_VAR_DIR so processes
+    # started with a var directory of their own still trust the tokens minted beside them; never in production
+    dev_keys_dir: Path = Path("var/keys")
     log_level: str = "INFO"
-    # staff tokens (auth.py): HS256 with a shared secret, audience and issuer pinned
-    jwt_secret: str = DEV_JWT_SECRET
+    # staff tokens (auth.py, tokens.py): EdDSA signed by the gateway, verified with its public keys
     jwt_issuer: str = "crm-gateway"
     jwt_audience: str = "crm-services"
-    jwt_ttl_seconds: int = 900
+    jwt_ttl_seconds: int = Field(default=900, ge=1, le=900, description="access tokens live 15 minutes at most")
+    jwks_url: str = Field(default="http://127.0.0.1:8000/.well-known/jwks.json", description="the gateway's key set")
+    jwks_cache_seconds: float = Field(default=3600.0, gt=0, description="a known key set is refetched this often")
+    jwks_refetch_seconds: float = Field(default=10.0, ge=0, description="at most one refetch per unknown key id")
     # messaging
     delivery_limit: int = Field(default=5, ge=1, description="deliveries before a message is dead-lettered")
     prefetch: int = Field(default=32, ge=1)
@@ -58,6 +64,11 @@ class CommonSettings(BaseSettings):
     outbox_batch_size: int = Field(default=200, ge=1)
     publish_timeout_seconds: float = Field(default=10.0, gt=0)
     startup_wait_seconds: float = Field(default=30.0, ge=0, description="how long to wait for broker/DB at start-up")
+
+    @property
+    def production(self) -> bool:
+        """Production refuses development secrets, and neither signs with nor trusts the development key pair."""
+        return self.env == "production"
 
 
 class ServiceSettings(BaseSettings):
@@ -90,8 +101,9 @@ def service_settings(name: str) -> ServiceSettings:
 
 
 # the secrets every service holds; a service names its own in `ServiceRuntime(secrets=...)`
-COMMON_SECRETS = ("CRM_JWT_SECRET", "CRM_PII_KEYS", "CRM_PII_INDEX_KEY")
-# a shared secret shorter than this is guessable offline (HS256 tokens, HMAC links)
+# (no token secret: the gateway signs with keys in its database, encrypted with the PII keys; tokens.py)
+COMMON_SECRETS = ("CRM_PII_KEYS", "CRM_PII_INDEX_KEY")
+# a shared secret shorter than this is guessable offline (HMAC links)
 MIN_SECRET_LENGTH = 32
 DEVELOPMENT_MARKERS = ("change-me", "changeme", "crm-local-")
 
@@ -117,7 +129,7 @@ def development_secrets(
         elif name in ("CRM_PII_KEYS", "CRM_PII_INDEX_KEY"):
             if pii.DEVELOPMENT_KEY in value or pii.DEVELOPMENT_INDEX_KEY in value:
                 problems.append(f"{name} holds the development key")
-        elif value == DEV_JWT_SECRET or any(marker in value.lower() for marker in DEVELOPMENT_MARKERS):
+        elif any(marker in value.lower() for marker in DEVELOPMENT_MARKERS):
             problems.append(f"{name} is a development value")
         elif len(value) < MIN_SECRET_LENGTH:
             problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
@@ -140,5 +152,5 @@ def refuse_development_secrets(secrets: Iterable[str] = (), *, settings: CommonS
 
 
 def new_secret() -> str:
-    """A random secret for CRM_JWT_SECRET or CRM_NOTIFIER_UNSUBSCRIBE_SECRET."""
+    """A random secret, e.g. for CRM_NOTIFIER_UNSUBSCRIBE_SECRET."""
     return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")

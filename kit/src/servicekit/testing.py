@@ -19,6 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, ClassVar
 
 import aio_pika
@@ -81,12 +82,20 @@ def pytest_configure(config: pytest.Config) -> None:
         {
             "CRM_BROKER_URL": BROKER_URL,
             "CRM_VAR_DIR": var_dir,
+            # every process a test starts (with a var directory of its own or not) trusts this run's key pair
+            "CRM_DEV_KEYS_DIR": os.path.join(var_dir, "keys"),
             "CRM_OUTBOX_POLL_SECONDS": "0.5",
             "CRM_RETRY_BACKOFF_SECONDS": "0.05",
             "CRM_DELIVERY_LIMIT": "3",
             "CRM_STARTUP_WAIT_SECONDS": "10",
+            # tokens verify with the run's development key pair only; the gateway's tests set their own key set
+            "CRM_JWKS_URL": "",
         }
     )
+    from servicekit.settings import CommonSettings
+    from servicekit.tokens import ensure_dev_keys
+
+    ensure_dev_keys(CommonSettings())
     for service in SERVICES:
         os.environ[f"CRM_{service.upper()}_DATABASE_URL"] = create_database(f"crm_test_{service}")
     config._crm_var_dir = var_dir  # type: ignore[attr-defined]
@@ -250,6 +259,42 @@ def bearer(subject: str = "tester", *roles: str, team: str | None = None) -> dic
     return {"Authorization": f"Bearer {mint_token(subject, list(roles) or ['agent'], team=team)}"}
 
 
+def signed_claims(claims: dict[str, Any], *, algorithm: str = "EdDSA", key: Any = None, kid: str | None = None) -> str:
+    """A token over exactly these claims: with the run's development key by default, or with `key` (another
+    key, a public key used as an HMAC secret, None for `alg: none`): for tests of what verifiers refuse."""
+    import jwt
+
+    from servicekit.tokens import dev_signing_key
+
+    dev_kid, dev_key = dev_signing_key()
+    headers = {"kid": kid or dev_kid}
+    if algorithm.startswith("HS"):  # by hand: PyJWT itself refuses an asymmetric key as an HMAC secret
+        import hashlib
+        import hmac
+
+        encode = jwt.utils.base64url_encode
+        head = encode(json.dumps({"alg": algorithm, "typ": "JWT", **headers}).encode())
+        body = encode(json.dumps(claims).encode())
+        digest = getattr(hashlib, f"sha{algorithm[2:]}")
+        mac = hmac.new(key if isinstance(key, bytes) else str(key).encode(), head + b"." + body, digest).digest()
+        return b".".join((head, body, encode(mac))).decode()
+    if algorithm == "EdDSA" and key is None:
+        key = dev_key
+    return jwt.encode(claims, key, algorithm=algorithm, headers=headers)
+
+
+def token_claims(**overrides: Any) -> dict[str, Any]:
+    """Valid claims for a verifier of this run (an admin for a minute), with `overrides`."""
+    import time
+
+    from servicekit.settings import common_settings
+
+    settings = common_settings()
+    now = int(time.time())
+    claims: dict[str, Any] = {"sub": "tester", "roles": ["admin"], "iss": settings.jwt_issuer}
+    return {**claims, "aud": settings.jwt_audience, "iat": now, "exp": now + 60, **overrides}
+
+
 async def eventually(check: Any, *, timeout: float = 15.0, interval: float = 0.05) -> Any:
     """Poll `check` until it returns something truthy; the last value otherwise."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -403,3 +448,23 @@ def customer_registered(customer_id: str, **fields: Any) -> Event:
         "registered_at": datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
     }
     return CustomerRegisteredV1(customer_id=customer_id, **{**defaults, **fields})
+
+
+NODE_TOOLS = Path(__file__).resolve().parents[3] / ".tools" / "node"
+
+
+def npm_package(package: str, version: str) -> Path:
+    """An npm package installed once into the repository's git-ignored `.tools/node` (e.g. a linter, a schema);
+    the test is skipped where npm itself is missing. Its directory."""
+    directory = NODE_TOOLS / "node_modules" / package
+    if not (directory / "package.json").exists():
+        if shutil.which("npm") is None:
+            pytest.skip("npm is not installed (make system-deps)")
+        NODE_TOOLS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NODE_TOOLS), f"{package}@{version}"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return directory

@@ -9,13 +9,12 @@ import json
 import logging
 import time
 
-import jwt
 import pytest
 
 from servicekit.auth import mint_token
 from servicekit.logs import JsonFormatter
 from servicekit.settings import common_settings
-from servicekit.testing import bearer
+from servicekit.testing import bearer, signed_claims
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +36,9 @@ def claims(**overrides: object) -> dict:
 
 
 def signed(payload: dict, secret: str | None = None) -> str:
-    return jwt.encode(payload, secret or common_settings().jwt_secret, algorithm="HS256")
+    if secret:  # an HMAC token: never accepted, whatever the secret
+        return signed_claims(payload, algorithm="HS256", key=secret.encode())
+    return signed_claims(payload)
 
 
 def alg_none(payload: dict) -> str:

@@ -36,6 +36,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
     service.include_router(staff_inbox_api.router)
     service.include_router(consent_api.router)
     service.consume("customer-events", recipients_consumers.on_customer_event)
+    service.consume("staff-events", recipients_consumers.on_staff_event)
     # a campaign's requests: many per transaction, ack after commit; no savepoints: accept raises before it writes
     service.consume(
         "requests",

@@ -39,7 +39,9 @@ class NotifierSettings(BaseSettings):
     # email (SMTP)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
-    smtp_starttls: bool = False
+    smtp_starttls: bool = Field(default=False, description="upgrade the connection with STARTTLS (port 587)")
+    smtp_tls: bool = Field(default=False, description="implicit TLS from the first byte (port 465); not with STARTTLS")
+    smtp_ca_file: str | None = Field(default=None, description="CA bundle to verify the relay (default: system CAs)")
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "crm@example.com"

@@ -15,6 +15,7 @@ from contracts.events.notification import Recipient as RecipientRef
 from notifier.delivery import metrics, service
 from notifier.delivery.rules import oldest_window_start
 from notifier.delivery.triggers import triggers
+from notifier.recipients import service as recipients
 from notifier.settings import notifier_settings
 from servicekit.clock import now
 
@@ -74,7 +75,12 @@ async def on_domain_event(session: AsyncSession, envelope: Envelope) -> None:
     elif trigger.audience == "owner":
         targets = [RecipientRef(staff=data["owner"])] if data.get("owner") else []
     else:
-        targets = [RecipientRef(staff=f"role:{role}") for role in data.get("to_roles") or []]
+        # "to the supervisor" means the owner's own supervisor when the staff directory names one
+        supervisor = await recipients.supervisor_of(session, data.get("owner"))
+        targets = [
+            RecipientRef(staff=supervisor if role == "supervisor" and supervisor else f"role:{role}")
+            for role in data.get("to_roles") or []
+        ]
     for target in targets:
         await _accept(
             session,

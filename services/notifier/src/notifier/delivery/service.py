@@ -206,9 +206,12 @@ async def accept(
                 about_open_case=request.about_open_case,
             )
     else:
+        # a person's addresses come from the staff directory's events; teams and roles (and anyone the directory
+        # never mentioned) from CRM_NOTIFIER_STAFF_CONTACTS
+        known = await recipients.staff_contacts(session, target.staff)
+        contacts = {target.staff: known} if known is not None else settings.staff_contacts
         addresses = {
-            channel: Address(None, staff_address(settings.staff_contacts, target.staff, channel), None, None)
-            for channel in channels
+            channel: Address(None, staff_address(contacts, target.staff, channel), None, None) for channel in channels
         }
 
     messages: list[Message] = []

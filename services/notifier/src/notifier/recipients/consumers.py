@@ -15,6 +15,7 @@ from contracts.events.customer import (
     CustomerRegisteredV1,
     CustomerUpdatedV1,
 )
+from contracts.events.staff import StaffSnapshot
 from notifier.consent import service as consent
 from notifier.delivery import service as delivery
 from notifier.recipients import service as recipients
@@ -56,3 +57,10 @@ async def on_customer_event(session: AsyncSession, envelope: Envelope) -> None:
         await consent.merge(session, survivor_id=event.survivor_id, merged_id=event.merged_id)
         await delivery.merge_customer(session, survivor_id=event.survivor_id, merged_id=event.merged_id)
         await recipients.merge(session, survivor_id=event.survivor_id, merged_id=event.merged_id)
+
+
+async def on_staff_event(session: AsyncSession, envelope: Envelope) -> None:
+    """staff.*.v1 from the gateway's directory: the addresses messages to staff go to."""
+    event = envelope.payload()
+    if isinstance(event, StaffSnapshot):
+        await recipients.apply_staff(session, envelope.aggregate_version, event)

@@ -33,3 +33,20 @@ class RecipientContact(Base):
     email: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StaffRecipient(Base):
+    """A staff member's contact points, from the gateway's staff.*.v1 events (encrypted at rest, R-09)."""
+
+    __tablename__ = "staff_recipients"
+
+    login: Mapped[str] = mapped_column(String(100), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(36), unique=True)
+    version: Mapped[int] = mapped_column(Integer, doc="staff aggregate_version last applied")
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    team: Mapped[str | None] = mapped_column(String(100))
+    supervisor: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(20))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.customer import CustomerContactsChangedV1
-from notifier.recipients.models import Recipient, RecipientContact
+from contracts.events.staff import StaffSnapshot
+from notifier.recipients.models import Recipient, RecipientContact, StaffRecipient
 from notifier.recipients.rules import Address, choose
 from servicekit import access
 
@@ -104,3 +105,34 @@ async def get_many(
         recipient.customer_id: (recipient, contacts[recipient.customer_id])
         for recipient in await session.scalars(select(Recipient).where(Recipient.customer_id.in_(ids)))
     }
+
+
+async def apply_staff(session: AsyncSession, version: int, event: StaffSnapshot) -> None:
+    """staff.registered/updated/disabled: the whole entry replaces ours; an older or repeated one is ignored."""
+    row = await session.scalar(select(StaffRecipient).where(StaffRecipient.staff_id == event.staff_id))
+    if row is not None and version <= row.version:
+        return
+    if row is None:
+        row = StaffRecipient(staff_id=event.staff_id, login=event.login)
+        session.add(row)
+    row.version = version
+    row.login = event.login
+    for field in ("email", "phone", "team", "supervisor", "language", "time_zone", "active"):
+        setattr(row, field, getattr(event, field))
+    await session.flush()
+
+
+async def staff_contacts(session: AsyncSession, login: str) -> dict[str, str] | None:
+    """channel -> address of an active staff member from the staff events; None for one never heard of."""
+    row = await session.get(StaffRecipient, login)
+    if row is None or not row.active:
+        return None
+    return {channel: address for channel, address in (("email", row.email), ("sms", row.phone)) if address}
+
+
+async def supervisor_of(session: AsyncSession, login: str | None) -> str | None:
+    """The supervisor the staff directory names for `login` (R-26 escalations go to them), if any."""
+    if not login:
+        return None
+    row = await session.get(StaffRecipient, login)
+    return row.supervisor if row is not None and row.active else None

@@ -2,6 +2,8 @@
 
 Message-ID is derived from the idempotency key, so a re-send after a crash carries the same id (the
 receiving side and the tests can see duplicates). 5xx replies are permanent, 4xx and network errors transient.
+TLS: `CRM_NOTIFIER_SMTP_TLS` (implicit, port 465) or `CRM_NOTIFIER_SMTP_STARTTLS` (587), verified against
+`CRM_NOTIFIER_SMTP_CA_FILE` or the system's CAs.
 """
 
 from __future__ import annotations
@@ -89,8 +91,10 @@ class EmailChannel:
             hostname=s.smtp_host,
             port=s.smtp_port,
             timeout=s.smtp_timeout_seconds,
-            start_tls=s.smtp_starttls,
-            use_tls=False,
+            # R-09 encrypted in transit: implicit TLS (465) or STARTTLS (587), the relay's certificate verified
+            use_tls=s.smtp_tls,
+            start_tls=s.smtp_starttls and not s.smtp_tls,
+            cert_bundle=s.smtp_ca_file,
         )
         await client.connect()
         if s.smtp_username:
