@@ -119,6 +119,48 @@ def test_customer_created_over_http_gets_its_onboarding_follow_up(system) -> Non
     assert process.wait(timeout=60) == 0
 
 
+def test_a_need_heard_in_a_contact_reaches_the_customer_as_a_pending_change(system) -> None:
+    """R-14 -> R-05 across services: a communication record's core-need change waits in the customer service for a
+    second confirmation, and the contact becomes the customer's last contact (R-16)."""
+    env, _ = system
+    customer_url = f"http://127.0.0.1:{env['CRM_CUSTOMER_PORT']}"
+    engagement_url = f"http://127.0.0.1:{env['CRM_ENGAGEMENT_PORT']}"
+    created = httpx.post(
+        f"{customer_url}/customers", json={"name": "苏州需求变更有限公司", "team": "east"}, headers=AGENT
+    )
+    customer_id = created.json()["id"]
+    record = {
+        "customer_id": customer_id,
+        "happened_at": "2026-03-02T08:00:00Z",
+        "channel": "video",
+        "subject": "需求变更",
+        "summary": "客户希望增加数据导出",
+        "need_changes": [{"kind": "key_needs", "value": "定制化数据分析与数据导出"}],
+    }
+    deadline = time.monotonic() + 30
+    posted = httpx.post(f"{engagement_url}/communications", json=record, headers=AGENT)
+    while posted.status_code == 404 and time.monotonic() < deadline:  # engagement learns of the customer by event
+        time.sleep(0.1)
+        posted = httpx.post(f"{engagement_url}/communications", json=record, headers=AGENT)
+    assert posted.status_code == 201, posted.text
+
+    pending: list = []
+    while not pending and time.monotonic() < deadline:
+        url = f"{customer_url}/pending-changes?status=pending&customer_id={customer_id}"
+        pending = httpx.get(url, headers=bearer("meg", "manager")).json()["items"]
+        time.sleep(0.1)
+    assert [(p["field"], p["new_value"], p["requested_by"]) for p in pending] == [
+        ("key_needs", "定制化数据分析与数据导出", "alice")
+    ]
+    found: list = []
+    while not found and time.monotonic() < deadline:
+        params = {"last_contact_after": "2026-03-01T00:00:00Z"}
+        items = httpx.get(f"{customer_url}/customers", params=params, headers=AGENT).json()["items"]
+        found = [c for c in items if c["id"] == customer_id]
+        time.sleep(0.1)
+    assert found
+
+
 def test_the_first_admin_logs_in_at_the_gateway_and_reaches_a_service_through_it(system) -> None:
     env, process = system
     gateway = f"http://127.0.0.1:{env['CRM_GATEWAY_PORT']}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events import calendar, cases, customer, notification, orders, staff, surveys
+from contracts.events import calendar, cases, customer, engagement, notification, orders, staff, surveys
 
-_MODULES = (customer, cases, orders, notification, calendar, surveys, staff)
+_MODULES = (customer, cases, orders, notification, calendar, surveys, staff, engagement)
 
 
 def _collect() -> dict[str, type[Event]]:

@@ -40,8 +40,24 @@ class Subscription:
 
 # Who consumes what. A new consumer adds its line here, so every producer routes to it.
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
-    # R-11 onboarding calls; erasure removes personal content of follow-ups, keeps their counts
-    Subscription("engagement", "customer-events", ("customer.registered.v1", "customer.erased.v1")),
+    # engagement's read model of customers (R-11 segments, R-08 owners); merge re-points, erasure clears free text
+    Subscription(
+        "engagement",
+        "customer-events",
+        (
+            "customer.registered.v1",
+            "customer.classified.v1",
+            "customer.owner_assigned.v1",
+            "customer.tags_changed.v1",
+            "customer.risk_changed.v1",
+            "customer.merged.v1",
+            "customer.erased.v1",
+        ),
+    ),
+    # R-11/R-12 "has an open complaint" segment; R-16 cases received or closed are interactions
+    Subscription("engagement", "case-events", ("case.received.v1", "case.closed.v1")),
+    # R-16 a survey response is an interaction; R-35 a low score is a recovery to-do for the account owner
+    Subscription("engagement", "survey-events", ("survey.response_recorded.v1", "survey.low_score_recorded.v1")),
     # rule 7: every service that computes working time keeps its copy of the company calendar (R-15 to-dos)
     Subscription("engagement", "calendar", ("calendar.changed.v1",)),
     # the complaints service's local read model of customers (name, tier, owner, time zone)
@@ -63,6 +79,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(
         "customer", "figures", ("order.figures_reported.v1", "case.received.v1", "survey.response_recorded.v1")
     ),
+    # R-14 need changes -> need tags or pending key-information changes; R-16 last contact
+    Subscription("customer", "engagement-events", ("communication.need_changed.v1", "last_interaction.changed.v1")),
     # an unsubscribe link used in the notifier withdraws the consent of record
     Subscription("customer", "consent", ("notification.unsubscribed.v1",)),
     # the notifier's recipient list: contact points, language, time zone, consent, owner and team; erasure

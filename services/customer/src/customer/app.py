@@ -23,6 +23,7 @@ from customer.models import Base, kit
 from customer.ownership import api as ownership_api
 from customer.privacy import api as privacy_api
 from customer.records import api as records_api
+from customer.records import consumers as records_consumers
 from customer.search import api as search_api
 from customer.segments import api as segments_api
 from customer.settings import customer_settings
@@ -58,6 +59,7 @@ def create_service(**overrides: Any) -> ServiceRuntime:
         service.include_router(router)
     service.consume("figures", figures_consumers.on_figures_event)
     service.consume("consent", consent_consumers.on_unsubscribed)  # R-42 unsubscribe link -> withdrawn consent
+    service.consume("engagement-events", records_consumers.on_engagement_event)  # needs, R-16 last contact
     service.every(
         "reclassification",
         settings.reclassify_interval_seconds,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.customer import CustomerUpdatedV1
+from contracts.events.engagement import NeedChangedV1, NeedKind
 from customer.audit import service as audit
 from customer.events import contacts_changed, emit
 from customer.key_information import rules
@@ -56,6 +57,27 @@ def request(
         learned_at=learned_at.isoformat(),
     )
     return change
+
+
+async def request_from_engagement(session: AsyncSession, event: NeedChangedV1) -> PendingChange | None:
+    """R-05: core needs or a contact's position heard in a contact (engagement's need change) wait for a second
+    confirmation like any other key-information change; an unknown customer or contact is ignored."""
+    customer = await session.get(Customer, event.customer_id)
+    if customer is None or customer.erased_at is not None:
+        return None
+    if customer.merged_into:
+        customer = await session.get(Customer, customer.merged_into)
+        if customer is None:
+            return None
+    recorder = Principal(subject=event.recorded_by, roles=frozenset())
+    if event.kind == NeedKind.key_needs:
+        return request(
+            session, recorder, customer, None, "key_needs", customer.key_needs, event.value, event.learned_at
+        )
+    contact = next((c for c in customer.contacts if c.id == event.contact_id), None)
+    if contact is None:
+        return None
+    return request(session, recorder, customer, contact.id, "position", contact.position, event.value, event.learned_at)
 
 
 def present(change: PendingChange) -> dict[str, Any]:

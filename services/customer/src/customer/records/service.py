@@ -7,6 +7,7 @@ Services never commit; every change writes an audit row and its events in the ca
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -293,7 +294,27 @@ async def _record_change_events(
 
 async def set_tags(session: AsyncSession, principal: Principal, customer_id: str, tags: list[str]) -> Customer:
     customer = await get(session, principal, customer_id, for_update=True)
-    new = normalise_tags(tags)
+    return await _retag(session, principal, customer, normalise_tags(tags))
+
+
+async def add_need_tag(session: AsyncSession, customer_id: str, need: str, recorded_by: str) -> Customer | None:
+    """R-04: a need voiced in a contact (engagement's need change) becomes a need tag; unknown or erased -> None."""
+    customer = await session.get(Customer, customer_id, with_for_update=True)
+    if customer is None or customer.erased_at is not None:
+        return None
+    if customer.merged_into:  # the need belongs to the survivor now
+        return await add_need_tag(session, customer.merged_into, need, recorded_by)
+    return await _retag(session, recorded_by, customer, normalise_tags([*(customer.tags or []), need]))
+
+
+async def record_last_contact(session: AsyncSession, customer_id: str, at: datetime) -> None:
+    """R-16: engagement's last interaction; only a later one moves it, so order and redelivery do not matter."""
+    customer = await session.get(Customer, customer_id, with_for_update=True)
+    if customer is not None and (customer.last_contact_at is None or at > customer.last_contact_at):
+        customer.last_contact_at = at
+
+
+async def _retag(session: AsyncSession, actor: Principal | str, customer: Customer, new: list[str]) -> Customer:
     old = list(customer.tags or [])
     if new == old:
         return customer
@@ -304,7 +325,7 @@ async def set_tags(session: AsyncSession, principal: Principal, customer_id: str
     await emit(
         session, customer, CustomerTagsChangedV1(customer_id=customer.id, tags=new, added=added, removed=removed)
     )
-    audit.record(session, principal, "tags_changed", customer_id=customer.id, added=len(added), removed=len(removed))
+    audit.record(session, actor, "tags_changed", customer_id=customer.id, added=len(added), removed=len(removed))
     return customer
 
 
