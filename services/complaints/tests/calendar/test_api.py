@@ -3,12 +3,14 @@ change nothing, open deadlines in an unknown year are provisional until the year
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from complaints.calendar import scheduled
+from complaints.calendar.models import CalendarRecompute
 from servicekit.testing import app_service, bearer, outbox_events
 
 pytestmark = pytest.mark.integration
@@ -128,3 +130,22 @@ async def test_a_company_day_and_a_saturday_calendar(client, clean_2027):
     assert response.status_code == 200 and response.json()["changed_calendars"] == ["saturday-desk"]
     view = (await client.get("/calendar/years/2026?calendar=saturday-desk", headers=ADMIN)).json()
     assert view["source"] == "library" and view["working_hours"] > 0
+
+
+async def test_a_newer_change_supersedes_an_unfinished_recompute(complaints_schema):
+    # no app running, so no recompute timer: both changes are made before any recompute
+    from complaints.calendar import service
+    from servicekit.auth import verify_token
+
+    admin = verify_token(ADMIN["Authorization"].removeprefix("Bearer "))
+    db = app_service("complaints").db
+    for name in ("outing", "outing moved"):
+        async with db.session() as session:
+            await service.put_day(session, admin, date(2031, 6, 1), False, name)
+    async with db.session() as session:
+        jobs = (await session.execute(select(CalendarRecompute.version, CalendarRecompute.state))).all()
+        await service.delete_day(session, admin, date(2031, 6, 1))
+    states = dict(jobs)
+    latest = max(states)
+    assert states[latest] == "pending" and states[latest - 1] == "superseded"
+    assert await scheduled.recompute_due(db) >= 0  # the newest job runs to its end, the superseded one never

@@ -32,7 +32,7 @@ class CalendarRecompute(Base):
     reason: Mapped[str] = mapped_column(Text)
     requested_by: Mapped[str] = mapped_column(String(100))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(10))  # pending | running | done
+    state: Mapped[str] = mapped_column(String(10))  # pending | running | done | superseded (a newer change recomputes)
     after_case_id: Mapped[str | None] = mapped_column(String(36))  # cursor: cases are worked in id order
     total: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     done: Mapped[int] = mapped_column(Integer, server_default=text("0"))

@@ -117,7 +117,10 @@ async def recompute_cases(session: AsyncSession, case_ids: list[str], at) -> int
         await session.execute(select(*_TARGET_COLUMNS).where(SlaTargetRow.case_id.in_(case_ids)).with_for_update())
     ).all()
     before = {(r.case_id, r.target): (r.deadline, r.provisional) for r in rows}
-    cases = (await session.scalars(select(Case).where(Case.id.in_(case_ids)))).all()
+    # a case stamped after this replica's now (clock skew between replicas) is left to its next action
+    cases = (await session.scalars(select(Case).where(Case.id.in_(case_ids), Case.received_at <= at))).all()
+    kept = {case.id for case in cases}
+    rows = [r for r in rows if r.case_id in kept]
     entries = (
         await session.execute(
             select(*_CLOCK_COLUMNS).where(ClockEntry.case_id.in_(case_ids)).order_by(ClockEntry.at, ClockEntry.id)

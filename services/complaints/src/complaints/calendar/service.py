@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -229,6 +229,12 @@ async def _change(
         changed_by=principal.subject, reason=reason, changed_years=years, changed_calendars=calendars
     )
     await record_event(session, event, aggregate_id=CALENDAR_AGGREGATE_ID, aggregate_version=changed.version)
+    # an unfinished recompute of an older version would redo the same cases: the new one covers them all
+    await session.execute(
+        update(CalendarRecompute)
+        .where(CalendarRecompute.state.in_(("pending", "running")))
+        .values(state="superseded", next_run_at=None, finished_at=at)
+    )
     job = CalendarRecompute(
         id=str(uuid.uuid4()),
         version=changed.version,
