@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+import threading
 
 from crm_cli import calendar, datacare, imports, staff
 from servicekit.errors import ApiError
@@ -166,8 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if hasattr(signal, "SIGPIPE"):  # `crm … | head` ends quietly, as other command-line tools do
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if hasattr(signal, "SIGPIPE") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `crm … | head` ends quietly, as other tools do
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
